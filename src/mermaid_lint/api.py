@@ -1,0 +1,130 @@
+"""The library API the CLI uses: check or fix texts and paths."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings
+from .engine import NoteResult, check_note, check_run, load_note
+from .files import InputError, SourceText, decode, encode, expand_paths, is_mermaid_file, read_source, write_atomically
+from .fixing import FixOutcome, fix_to_fixed_point
+from .model import Finding
+
+
+@dataclass
+class FileProblem:
+    """A path that could not be checked or written (exit 2)."""
+
+    path: str
+    message: str
+    detail: str | None = None  # traceback, shown with --verbose
+
+
+@dataclass
+class RunReport:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    files: int = 0
+    # path -> (old text, new text) for files `fix` changed (or would change)
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    fixes_applied: int = 0
+    texts: dict[str, str] = field(default_factory=dict)  # path -> text the findings refer to
+
+
+def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], settings: Settings,
+                 problems: list[FileProblem]) -> dict[str, list[Finding]]:
+    rules = settings.enabled_rules()
+    results: list[NoteResult] = []
+    for path, text in texts.items():
+        source = sources[path]
+        try:
+            note = load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path)))
+            results.append(check_note(note, settings, rules))
+        except Exception as error:  # a bug must not stop the other files
+            problems.append(FileProblem(path, f"internal error: {error!r}", traceback.format_exc()))
+    by_path = {r.path: list(r.findings) for r in results}
+    for finding in check_run(results, settings, rules):
+        by_path[finding.path].append(finding)
+    for found in by_path.values():
+        found.sort(key=Finding.sort_key)
+    return by_path
+
+
+def _read_all(paths: list[str], report: RunReport) -> dict[str, SourceText]:
+    files, missing = expand_paths(paths)
+    report.problems.extend(FileProblem(p, m) for p, m in missing)
+    sources = {}
+    for path in files:
+        try:
+            sources[str(path)] = read_source(path)
+        except InputError as error:
+            report.problems.append(FileProblem(str(path), str(error)))
+    report.files = len(sources)
+    return sources
+
+
+def check_paths(paths: list[str], settings: Settings | None = None) -> RunReport:
+    settings = settings or Settings()
+    report = RunReport()
+    sources = _read_all(paths, report)
+    by_path = _check_texts({p: s.text for p, s in sources.items()}, sources, settings, report.problems)
+    report.findings = [f for found in by_path.values() for f in found]
+    report.texts = {p: s.text for p, s in sources.items()}
+    return report
+
+
+def check_text(text: str, path: str = "<stdin>", settings: Settings | None = None) -> list[Finding]:
+    """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
+    source = decode(text.encode("utf-8"))
+    problems: list[FileProblem] = []
+    found = _check_texts({path: source.text}, {path: source}, settings or Settings(), problems)
+    if problems:
+        raise RuntimeError(problems[0].message)
+    return found.get(path, [])
+
+
+def _fix_sources(sources: dict[str, SourceText], settings: Settings, unsafe: bool,
+                 problems: list[FileProblem]) -> dict[str, FixOutcome]:
+    def check(texts: dict[str, str]) -> dict[str, list[Finding]]:
+        return _check_texts(texts, sources, settings, problems)
+
+    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe)
+
+
+def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
+             unsafe: bool = False) -> tuple[str, list[Finding]]:
+    """The fixed text and the findings that remain."""
+    source = decode(text.encode("utf-8"))
+    problems: list[FileProblem] = []
+    outcome = _fix_sources({path: source}, settings or Settings(), unsafe, problems)[path]
+    if problems or outcome.refused:
+        raise RuntimeError(problems[0].message if problems else outcome.refused)
+    return ("\ufeff" if source.bom else "") + outcome.text, outcome.findings
+
+
+def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool = False,
+              write: bool = True) -> RunReport:
+    """Fix files in place (or, with write=False, only report what would change)."""
+    settings = settings or Settings()
+    report = RunReport()
+    sources = _read_all(paths, report)
+    outcomes = _fix_sources(sources, settings, unsafe, report.problems)
+    for path, outcome in outcomes.items():
+        report.findings.extend(outcome.findings)
+        report.texts[path] = outcome.text
+        if outcome.refused:
+            report.problems.append(FileProblem(path, outcome.refused))
+            continue
+        source = sources[path]
+        if outcome.text == source.text:
+            continue
+        report.changes[path] = (source.text, outcome.text)
+        report.fixes_applied += outcome.applied
+        if write:
+            try:
+                write_atomically(Path(path), encode(source, outcome.text))
+            except InputError as error:
+                report.problems.append(FileProblem(path, str(error)))
+    return report

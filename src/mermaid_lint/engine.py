@@ -1,0 +1,56 @@
+"""The pipeline: text -> Note -> Diagrams -> findings, for one note and for a run of notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .files import SourceText
+from .markdown import parse_mermaid_file, parse_note
+from .model import Finding, LineIndex, Note
+from .parsing import parse_block
+from .rules.base import Context, Rule, RunContext, RunFacts
+
+
+def load_note(path: str, source: SourceText, mermaid_file: bool) -> Note:
+    reader = parse_mermaid_file if mermaid_file else parse_note
+    note = reader(path, source.text, source.bom, source.newline)
+    # An unclosed fence runs to the end of the note: its "diagram" is not one, so it is
+    # reported (unterminated-fence) and not parsed.
+    note.diagrams = [parse_block(block) for block in note.blocks if block.closed]
+    return note
+
+
+@dataclass
+class NoteResult:
+    path: str
+    findings: list[Finding]
+    facts: dict[str, Any] = field(default_factory=dict)  # rule code -> run-level facts
+    lines: LineIndex | None = None
+
+
+def check_note(note: Note, settings: Settings, rules: list[type[Rule]]) -> NoteResult:
+    ctx = Context(note, settings)
+    findings: list[Finding] = []
+    facts: dict[str, Any] = {}
+    for rule_class in rules:
+        rule = rule_class()
+        findings.extend(rule.check_note(note, ctx))
+        for diagram in note.diagrams:
+            findings.extend(rule.check_diagram(diagram, ctx))
+        collected = rule.collect(note, ctx)
+        if collected is not None:
+            facts[rule.code] = collected
+    return NoteResult(note.path, findings, facts, note.lines)
+
+
+def check_run(results: list[NoteResult], settings: Settings, rules: list[type[Rule]]) -> list[Finding]:
+    """Run-level rules over the facts every note left; results are in the run's order."""
+    ctx = RunContext(settings, {r.path: r.lines for r in results if r.lines is not None})
+    findings: list[Finding] = []
+    for rule_class in rules:
+        facts = [RunFacts(r.path, r.facts[rule_class.code]) for r in results if rule_class.code in r.facts]
+        if facts:
+            findings.extend(rule_class().check_run(facts, ctx))
+    return findings

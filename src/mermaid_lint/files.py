@@ -1,0 +1,99 @@
+"""Find the files to check and read them safely: bytes in, text out, or one clear error."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})
+MERMAID_SUFFIXES = frozenset({".mmd", ".mermaid"})
+SUFFIXES = MARKDOWN_SUFFIXES | MERMAID_SUFFIXES
+MAX_BYTES = 16 * 1024 * 1024
+BOM = "\ufeff"
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__", ".mermaid-lint-cache"})
+
+
+class InputError(Exception):
+    """A path that cannot be checked; the message is one line, without the path."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str  # decoded, without the BOM
+    bom: bool
+    newline: str  # the prevailing line terminator, kept by the fixer
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files under the given paths (sorted, de-duplicated) and (path, error) for missing ones."""
+    found: dict[Path, None] = {}
+    missing: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+                for name in sorted(names):
+                    if Path(name).suffix.lower() in SUFFIXES:
+                        found[Path(root) / name] = None
+        elif path.exists():
+            found[path] = None  # named explicitly: checked whatever its suffix
+        else:
+            missing.append((raw, "no such file or directory"))
+    return list(found), missing
+
+
+def is_mermaid_file(path: Path) -> bool:
+    return path.suffix.lower() in MERMAID_SUFFIXES
+
+
+def decode(data: bytes) -> SourceText:
+    if b"\0" in data[:8192]:
+        raise InputError("binary file (contains NUL bytes); skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not valid UTF-8 (byte {error.start}); skipped") from None
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    crlf = text.count("\r\n")
+    newline = "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
+    return SourceText(text, bom, newline)
+
+
+def read_source(path: Path) -> SourceText:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file too large ({size // (1024 * 1024)} MiB, limit {MAX_BYTES // (1024 * 1024)} MiB); skipped")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as error:
+        raise InputError(error.strerror or str(error)) from None
+    return decode(data)
+
+
+def encode(source: SourceText, text: str) -> bytes:
+    return ((BOM if source.bom else "") + text).encode("utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the file's content in one step, keeping its mode; refuse read-only files."""
+    if not os.access(path, os.W_OK):
+        raise InputError("read-only file; not fixed")
+    mode = path.stat().st_mode
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, mode & 0o7777)
+        os.replace(temp, path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {error.strerror or error}") from None

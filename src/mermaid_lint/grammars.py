@@ -1,0 +1,35 @@
+"""Build the Lark parsers from the grammars in the top-level `grammars/` folder.
+
+The wheel ships them as `mermaid_lint/grammars`; a source checkout reads them in place.
+Each parser is built once per process (and Lark's own cache skips rebuilding the tables).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark
+
+
+def grammar_dir() -> Path:
+    packaged = resources.files("mermaid_lint") / "grammars"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "grammars"
+
+
+@cache
+def lalr_parser(name: str, start: str = "start") -> Lark:
+    """The LALR parser for `grammars/<name>.lark`, with positions kept for spans."""
+    path = grammar_dir() / f"{name}.lark"
+    return Lark(
+        path.read_text(encoding="utf-8"),
+        parser="lalr",
+        start=start,
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+        import_paths=[grammar_dir()],
+    )

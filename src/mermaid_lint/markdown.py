@@ -1,0 +1,102 @@
+"""Note text -> Note: its Mermaid blocks (with offsets), headings and own front-matter.
+
+A real CommonMark parser finds the fences, so a fence inside an HTML comment or another code
+block is not a diagram, and fences indented in lists or block quotes are.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+from markdown_it import MarkdownIt
+
+from .model import Block, Heading, Note
+
+MERMAID_INFO = re.compile(r"^mermaid(?:\s|$)", re.IGNORECASE)
+NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def _raw_lines(text: str) -> tuple[list[str], list[int]]:
+    """Lines without terminators, and the offset each starts at."""
+    lines, starts, pos = [], [], 0
+    for piece in text.split("\n"):
+        starts.append(pos)
+        lines.append(piece[:-1] if piece.endswith("\r") else piece)
+        pos += len(piece) + 1
+    return lines, starts
+
+
+def _note_front_matter(lines: list[str]) -> tuple[int, dict | None]:
+    """Number of lines the note's own YAML front-matter takes, and its data."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0, None
+    for end in range(1, len(lines)):
+        if NOTE_FRONT_MATTER_END.match(lines[end]):
+            try:
+                data = yaml.safe_load("\n".join(lines[1:end]))
+            except yaml.YAMLError:
+                data = None
+            return end + 1, data if isinstance(data, dict) else None
+    return 0, None
+
+
+def _is_closing_fence(line: str, marker: str) -> bool:
+    stripped = line.lstrip(" \t>").strip()
+    return len(stripped) >= len(marker) and stripped == marker[0] * len(stripped)
+
+
+def parse_note(path: str, text: str, bom: bool, newline: str) -> Note:
+    lines, starts = _raw_lines(text)
+    front_lines, front_data = _note_front_matter(lines)
+    # Blank the note's front-matter so markdown-it does not read `---` as headings or rules;
+    # lone CRs become spaces so its line numbers match ours.
+    visible = ["" if i < front_lines else line.replace("\r", " ") for i, line in enumerate(lines)]
+    tokens = _parser().parse("\n".join(visible))
+
+    blocks: list[Block] = []
+    headings: list[Heading] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map:
+            line = token.map[0]
+            headings.append(Heading(int(token.tag[1:]), tokens[i + 1].content.strip(), line, starts[line]))
+        elif token.type == "fence" and token.map and MERMAID_INFO.match(token.info.strip()):
+            blocks.append(_fence_block(len(blocks), token, lines, starts, newline, len(text)))
+    return Note(path, text, bom, newline, blocks, headings, front_data)
+
+
+def _fence_block(index, token, lines, starts, newline, text_length) -> Block:
+    first, after = token.map
+    closed = after - 1 > first and _is_closing_fence(lines[after - 1], token.markup)
+    content_end = after - 1 if closed else after
+    contents = token.content.split("\n")[: content_end - first - 1]
+    block_lines, line_starts = [], []
+    prefix = ""
+    for number, content in zip(range(first + 1, content_end), contents):
+        raw = lines[number]
+        cut = len(raw) - len(content) if raw.endswith(content) else 0
+        block_lines.append(raw[cut:])
+        line_starts.append(starts[number] + cut)
+        if content.strip() and not prefix:
+            prefix = raw[:cut]
+    if not prefix:
+        opener = lines[first]
+        prefix = opener[: len(opener) - len(opener.lstrip(" \t>"))]
+    end_line = after - 1
+    end = min(starts[end_line] + len(lines[end_line]), text_length)
+    return Block(index, first, block_lines, line_starts, prefix, newline, closed, starts[first], end)
+
+
+def parse_mermaid_file(path: str, text: str, bom: bool, newline: str) -> Note:
+    """A .mmd file is one block: all of it."""
+    lines, starts = _raw_lines(text)
+    if lines and lines[-1] == "":
+        lines, starts = lines[:-1], starts[:-1]
+    block = Block(0, -1, lines, starts, "", newline, True, 0, len(text))
+    return Note(path, text, bom, newline, [block] if lines else [], [], None, is_markdown=False)

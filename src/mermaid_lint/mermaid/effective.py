@@ -1,0 +1,76 @@
+"""The configuration Mermaid really uses for a diagram, and where each setting came from.
+
+Mermaid deep-merges front-matter `config` with the init directives, the directive winning and
+a later directive winning over an earlier one. If any init directive fails JSON.parse, Mermaid
+drops all of them (one try/catch around the loop in detectDirective).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Diagram, Directive, Located
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    located: Located | None  # where its key stands in the block
+    directive: Directive | None  # None: front-matter
+
+
+def applied_directives(diagram: Diagram) -> list[Directive]:
+    inits = [d for d in diagram.directives if d.is_init and not d.unterminated]
+    if any(d.dropped for d in inits):
+        return []
+    return [d for d in inits if isinstance(d.value, dict)]
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def front_matter_config(diagram: Diagram) -> dict:
+    config = diagram.front_matter.config if diagram.front_matter else None
+    return config if isinstance(config, dict) else {}
+
+
+def effective_config(diagram: Diagram) -> dict:
+    merged = front_matter_config(diagram)
+    for directive in applied_directives(diagram):
+        merged = deep_merge(merged, directive.value)
+    return merged
+
+
+def _lookup(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return MISSING
+        data = data[key]
+    return data
+
+
+def setting(diagram: Diagram, *path: str) -> Setting | None:
+    """The winning value at `path` (e.g. "theme"), or None when nothing sets it."""
+    for directive in reversed(applied_directives(diagram)):
+        value = _lookup(directive.value, path)
+        if value is not MISSING:
+            return Setting(value, directive.locations.get(path), directive)
+    value = _lookup(front_matter_config(diagram), path)
+    if value is not MISSING and diagram.front_matter:
+        return Setting(value, diagram.front_matter.locations.get(("config", *path)), None)
+    return None
+
+
+def effective_theme(diagram: Diagram) -> str:
+    found = setting(diagram, "theme")
+    return str(found.value) if found and found.value is not None else "default"

@@ -1,0 +1,268 @@
+"""The document model every layer shares: notes, blocks, parsed diagrams, findings, edits.
+
+Positions inside a block are 0-based (line, column) pairs in the block's own lines (container
+prefix and line terminator removed). `Block.offset` maps them to offsets in the note's text,
+which is what findings and edits carry, so rules never do position arithmetic themselves.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+Pos = tuple[int, int]  # (line, column), 0-based, in a block
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] of the note with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safe: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    line: int  # 1-based, in the file
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    fix: Fix | None = None
+    # Unreadable or unparseable input: the block or file could not be checked (exit 2).
+    fatal: bool = False
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+
+class LineIndex:
+    """Offset <-> (line, column) for one text; lines split on '\\n' (CRLF keeps its '\\r')."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+@dataclass
+class Block:
+    """One Mermaid diagram's source inside a note (a fenced block, or a whole .mmd file)."""
+
+    index: int
+    fence_line: int  # 0-based file line of the opening fence (-1 for a .mmd file)
+    lines: list[str]
+    line_starts: list[int]  # note offset where each content line's text begins
+    prefix: str  # container prefix (list indent, "> ") that inserted lines need
+    newline: str
+    closed: bool = True
+    start: int = 0  # note offsets of the whole block, fences included
+    end: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def file_line(self, line: int) -> int:
+        """1-based file line of a block line."""
+        return self.fence_line + 2 + line
+
+    def offset(self, pos: Pos) -> int:
+        line, column = pos
+        if line >= len(self.lines):
+            last = len(self.lines) - 1
+            return self.line_starts[last] + len(self.lines[last]) if last >= 0 else self.start
+        return self.line_starts[line] + column
+
+    def line_end(self, line: int) -> int:
+        return self.line_starts[line] + len(self.lines[line])
+
+    def to_note_text(self, block_text: str) -> str:
+        """Block-level replacement text as it must appear in the note."""
+        return block_text.replace("\n", self.newline + self.prefix)
+
+    def edit(self, start: Pos, end: Pos, replacement: str) -> Edit:
+        return Edit(self.offset(start), self.offset(end), self.to_note_text(replacement))
+
+    def replace_lines(self, first: int, last: int, new_lines: list[str]) -> Edit:
+        """Replace whole block lines first..last (inclusive) with new_lines (may be empty)."""
+        start = self.line_starts[first]
+        if new_lines:
+            return Edit(start, self.line_end(last), self.to_note_text("\n".join(new_lines)))
+        # Deleting lines also deletes the terminator and the next line's prefix.
+        end = self.line_starts[last + 1] if last + 1 < len(self.lines) else self.end_of_content()
+        start = start if last + 1 < len(self.lines) else self._previous_line_end(first)
+        return Edit(start, end, "")
+
+    def end_of_content(self) -> int:
+        last = len(self.lines) - 1
+        return self.line_end(last)
+
+    def _previous_line_end(self, line: int) -> int:
+        return self.line_end(line - 1) if line > 0 else self.line_starts[0]
+
+
+@dataclass
+class YamlProblem:
+    line: int  # block line
+    column: int
+    message: str
+
+
+@dataclass
+class Located:
+    """A value with where its key and value stand in the block."""
+
+    key_start: Pos
+    key_end: Pos
+    value_start: Pos
+    value_end: Pos
+
+
+@dataclass
+class FrontMatter:
+    open_line: int  # block line of the opening '---'
+    close_line: int | None  # None when unclosed
+    text: str  # the YAML between the fences
+    data: Any = None
+    problem: YamlProblem | None = None
+    locations: dict[tuple[str, ...], Located] = field(default_factory=dict)
+
+    @property
+    def config(self) -> Any:
+        return self.data.get("config") if isinstance(self.data, dict) else None
+
+
+@dataclass
+class DirectiveProblem:
+    start: Pos
+    end: Pos
+    message: str
+
+
+@dataclass
+class Directive:
+    """A `%%{name: args}%%` directive."""
+
+    start: Pos
+    end: Pos
+    text: str
+    name: str  # init, initialize, wrap, ...
+    args_text: str  # the raw text Mermaid hands to JSON.parse
+    args_start: Pos
+    value: Any = None  # the args as we read them (lenient: the author's intent)
+    locations: dict[tuple[str, ...], Located] = field(default_factory=dict)
+    # Why Mermaid's JSON.parse (after ' -> ") rejects the args; None when it accepts them.
+    dropped: DirectiveProblem | None = None
+    unterminated: bool = False
+
+    @property
+    def is_init(self) -> bool:
+        return self.name.lower() in ("init", "initialize")
+
+
+@dataclass
+class BodyLine:
+    number: int  # block line
+    text: str
+
+
+@dataclass
+class Diagram:
+    """A block parsed into its parts; rules read this, never the raw text."""
+
+    block: Block
+    front_matter: FrontMatter | None
+    misplaced_front_matter: bool  # '---' after blank lines: Mermaid does not read it
+    directives: list[Directive]
+    comments: list[BodyLine]
+    header: BodyLine | None
+    body: list[BodyLine]  # the lines after the header that are not comments/directives
+
+    @property
+    def diagram_type(self) -> str | None:
+        if self.header is None:
+            return None
+        words = self.header.text.split()
+        return words[0].rstrip(";:") if words else None
+
+    def masked_text(self) -> str:
+        """The block with front-matter, directive and comment lines blanked (line numbers kept)."""
+        lines = ["" for _ in self.block.lines]
+        for item in ([self.header] if self.header else []) + self.body:
+            lines[item.number] = item.text
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    line: int  # 0-based file line
+    start: int  # note offset of the heading line
+
+
+@dataclass
+class Section:
+    heading: Heading
+    start: int  # note offset: heading line start
+    end: int  # note offset: start of the next heading of the same or higher level (or EOF)
+    blocks: list[int]  # indexes into Note.blocks
+
+
+@dataclass
+class Note:
+    path: str
+    text: str
+    bom: bool
+    newline: str
+    blocks: list[Block]
+    headings: list[Heading]
+    front_matter: dict | None = None
+    diagrams: list[Diagram] = field(default_factory=list)
+    is_markdown: bool = True
+
+    def __post_init__(self) -> None:
+        self.lines = LineIndex(self.text)
+
+    def sections(self) -> list[Section]:
+        result: list[Section] = []
+        for i, heading in enumerate(self.headings):
+            end = len(self.text)
+            for later in self.headings[i + 1 :]:
+                if later.level <= heading.level:
+                    end = later.start
+                    break
+            inside = [b.index for b in self.blocks if heading.start <= b.start < end]
+            result.append(Section(heading, heading.start, end, inside))
+        return result

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from ..mermaid.effective import effective_theme, setting
+from ..model import Severity
+from .base import FixSafety, Rule
+
+
+class ThemeVariablesIgnored(Rule):
+    """
+    What it does: finds `themeVariables` set for a diagram whose effective theme is not `base`.
+
+    Why: Mermaid's docs: "the only theme that can be modified is the base theme". With
+    `theme: dark` the node colours stay dark whatever `primaryColor` says; the variables are
+    silently ignored (only a few, like lineColor, leak through).
+
+    Example:
+        ---
+        config:
+          theme: dark
+          themeVariables:
+            primaryColor: '#BEF'
+        ---
+
+    Use instead:
+        ---
+        config:
+          theme: base
+          themeVariables:
+            primaryColor: '#BEF'
+        ---
+
+    Fix safety: unsafe - switching the theme to `base` changes how the diagram looks (it is
+    what the variables ask for).
+    """
+
+    code = "ML301"
+    name = "theme-variables-ignored"
+    summary = "themeVariables are ignored unless the effective theme is base"
+    severity = Severity.WARNING
+    fix_safety = FixSafety.UNSAFE
+
+    def check_diagram(self, diagram, ctx):
+        variables = setting(diagram, "themeVariables")
+        if variables is None or not variables.value or variables.located is None:
+            return
+        theme = effective_theme(diagram)
+        if theme == "base":
+            return
+        block = diagram.block
+        theme_setting = setting(diagram, "theme")
+        edits = []
+        if theme_setting is None or theme_setting.located is None:
+            where = "no theme is set, so it is `default`"
+        else:
+            located = theme_setting.located
+            where = f"the theme is `{theme}` (line {block.file_line(located.key_start[0])})"
+            raw = block.lines[located.value_start[0]][located.value_start[1]:located.value_end[1]]
+            quote = raw[0] if raw[:1] in ("'", '"') else ""
+            edits.append(block.edit(located.value_start, located.value_end, f"{quote}base{quote}"))
+        located = variables.located
+        yield ctx.in_block(
+            self, block, located.key_start, located.key_end,
+            f"themeVariables are ignored: {where}; only the `base` theme can be customised",
+            edits, "set the theme to base",
+        )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+GUIDES = FIXTURES / "guides"
+# ../shared beside the repo: the dev corpus, read in place (never copied into the project).
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus-dev"
+
+
+@pytest.fixture
+def guides_copy(tmp_path: Path) -> Path:
+    """A writable copy of the users' guides."""
+    target = tmp_path / "guides"
+    target.mkdir()
+    for source in sorted(GUIDES.glob("*.md")):
+        (target / source.name).write_bytes(source.read_bytes())
+    return target
+
+
+def require_corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"dev corpus not present at {CORPUS}")
+    return CORPUS
