@@ -112,19 +112,20 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
     sources = _read_all(paths, report)
     outcomes = _fix_sources(sources, settings, unsafe, report.problems)
     for path, outcome in outcomes.items():
-        report.findings.extend(outcome.findings)
-        report.texts[path] = outcome.text
+        source = sources[path]
         if outcome.refused:
             report.problems.append(FileProblem(path, outcome.refused))
-            continue
-        source = sources[path]
-        if outcome.text == source.text:
-            continue
-        report.changes[path] = (source.text, outcome.text)
-        report.fixes_applied += outcome.applied
-        if write:
+        changed = outcome.text != source.text
+        if changed and write:
             try:
                 write_atomically(Path(path), encode(source, outcome.text))
             except InputError as error:
                 report.problems.append(FileProblem(path, str(error)))
+                changed = False
+        report.findings.extend(outcome.findings if changed else outcome.original_findings)
+        report.texts[path] = outcome.text if changed else source.text
+        if changed:
+            report.changes[path] = (source.text, outcome.text)
+            report.fixes_applied += outcome.applied
+    report.findings.sort(key=Finding.sort_key)
     return report

@@ -55,7 +55,8 @@ def decode(data: bytes) -> SourceText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(f"not valid UTF-8 (byte {error.start}); skipped") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"line {line}: not valid UTF-8 (byte offset {error.start}); skipped") from None
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
@@ -85,9 +86,10 @@ def encode(source: SourceText, text: str) -> bytes:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace the file's content in one step, keeping its mode; refuse read-only files."""
-    if not os.access(path, os.W_OK):
-        raise InputError("read-only file; not fixed")
     mode = path.stat().st_mode
+    # Mode bits too: root may write anything, but a read-only file says "leave me alone".
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise InputError("read-only file; not fixed")
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:

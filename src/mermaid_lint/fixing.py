@@ -37,6 +37,7 @@ class FixOutcome:
     text: str
     applied: int
     findings: list[Finding]  # what remains after fixing
+    original_findings: list[Finding]  # what there was before
     refused: str | None = None  # why the fixed text must not be written
 
 
@@ -67,9 +68,10 @@ def fix_to_fixed_point(texts: dict[str, str], check: Checker, unsafe: bool) -> d
         findings = check(current)
     outcomes = {}
     for path in texts:
-        outcome = FixOutcome(current[path], applied[path], findings.get(path, []))
-        if findings is not before and (reason := _made_worse(before.get(path, []), outcome.findings)):
-            outcome = FixOutcome(original[path], 0, before.get(path, []), reason)
+        was = before.get(path, [])
+        outcome = FixOutcome(current[path], applied[path], findings.get(path, []), was)
+        if findings is not before and (reason := _made_worse(was, outcome.findings)):
+            outcome = FixOutcome(original[path], 0, was, was, reason)
         outcomes[path] = outcome
     return outcomes
 

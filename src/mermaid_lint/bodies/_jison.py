@@ -1,0 +1,343 @@
+"""Shared machinery for the bodies whose Mermaid parser is a Jison grammar.
+
+Mermaid's Jison lexers are stateful and first-match: in each lexer state the rules are tried
+in order and the first that matches wins, whatever the parser expects next. Keywords are
+keywords everywhere and `(` inside `[...]` opens a new label, so a grammar-driven (contextual)
+lexer would accept diagrams Mermaid rejects. Each body module therefore lists its lexer rules
+(read from Mermaid's grammar) and this module runs them, feeding the tokens one by one to the
+body's Lark LALR parser, and turns the first failure into a `BodySyntaxError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedToken
+
+from . import BodySyntaxError
+
+# JavaScript's `\s`, which Mermaid's regexes use (Python's differs on a few code points).
+JS_SPACE = "\\t\\n\\v\\f\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+# JavaScript's `.` (no line terminators).
+JS_DOT = "[^\\n\\r\\u2028\\u2029]"
+
+# Letters outside ASCII that Mermaid's flowchart and class lexers accept as UNICODE_TEXT,
+# one character at a time (the Unicode 6 letter ranges of their grammars).
+UNICODE_LETTER = (
+    "[\\u00AA\\u00B5\\u00BA\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02C1\\u02C6-\\u02D1"
+    "\\u02E0-\\u02E4\\u02EC\\u02EE\\u0370-\\u0374\\u0376\\u0377\\u037A-\\u037D\\u0386"
+    "\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u0527"
+    "\\u0531-\\u0556\\u0559\\u0561-\\u0587\\u05D0-\\u05EA\\u05F0-\\u05F2\\u0620-\\u064A"
+    "\\u066E\\u066F\\u0671-\\u06D3\\u06D5\\u06E5\\u06E6\\u06EE\\u06EF\\u06FA-\\u06FC\\u06FF"
+    "\\u0710\\u0712-\\u072F\\u074D-\\u07A5\\u07B1\\u07CA-\\u07EA\\u07F4\\u07F5\\u07FA"
+    "\\u0800-\\u0815\\u081A\\u0824\\u0828\\u0840-\\u0858\\u08A0\\u08A2-\\u08AC\\u0904-\\u0939"
+    "\\u093D\\u0950\\u0958-\\u0961\\u0971-\\u0977\\u0979-\\u097F\\u0985-\\u098C\\u098F\\u0990"
+    "\\u0993-\\u09A8\\u09AA-\\u09B0\\u09B2\\u09B6-\\u09B9\\u09BD\\u09CE\\u09DC\\u09DD"
+    "\\u09DF-\\u09E1\\u09F0\\u09F1\\u0A05-\\u0A0A\\u0A0F\\u0A10\\u0A13-\\u0A28\\u0A2A-\\u0A30"
+    "\\u0A32\\u0A33\\u0A35\\u0A36\\u0A38\\u0A39\\u0A59-\\u0A5C\\u0A5E\\u0A72-\\u0A74"
+    "\\u0A85-\\u0A8D\\u0A8F-\\u0A91\\u0A93-\\u0AA8\\u0AAA-\\u0AB0\\u0AB2\\u0AB3\\u0AB5-\\u0AB9"
+    "\\u0ABD\\u0AD0\\u0AE0\\u0AE1\\u0B05-\\u0B0C\\u0B0F\\u0B10\\u0B13-\\u0B28\\u0B2A-\\u0B30"
+    "\\u0B32\\u0B33\\u0B35-\\u0B39\\u0B3D\\u0B5C\\u0B5D\\u0B5F-\\u0B61\\u0B71\\u0B83"
+    "\\u0B85-\\u0B8A\\u0B8E-\\u0B90\\u0B92-\\u0B95\\u0B99\\u0B9A\\u0B9C\\u0B9E\\u0B9F\\u0BA3"
+    "\\u0BA4\\u0BA8-\\u0BAA\\u0BAE-\\u0BB9\\u0BD0\\u0C05-\\u0C0C\\u0C0E-\\u0C10\\u0C12-\\u0C28"
+    "\\u0C2A-\\u0C33\\u0C35-\\u0C39\\u0C3D\\u0C58\\u0C59\\u0C60\\u0C61\\u0C85-\\u0C8C"
+    "\\u0C8E-\\u0C90\\u0C92-\\u0CA8\\u0CAA-\\u0CB3\\u0CB5-\\u0CB9\\u0CBD\\u0CDE\\u0CE0\\u0CE1"
+    "\\u0CF1\\u0CF2\\u0D05-\\u0D0C\\u0D0E-\\u0D10\\u0D12-\\u0D3A\\u0D3D\\u0D4E\\u0D60\\u0D61"
+    "\\u0D7A-\\u0D7F\\u0D85-\\u0D96\\u0D9A-\\u0DB1\\u0DB3-\\u0DBB\\u0DBD\\u0DC0-\\u0DC6"
+    "\\u0E01-\\u0E30\\u0E32\\u0E33\\u0E40-\\u0E46\\u0E81\\u0E82\\u0E84\\u0E87\\u0E88\\u0E8A"
+    "\\u0E8D\\u0E94-\\u0E97\\u0E99-\\u0E9F\\u0EA1-\\u0EA3\\u0EA5\\u0EA7\\u0EAA\\u0EAB"
+    "\\u0EAD-\\u0EB0\\u0EB2\\u0EB3\\u0EBD\\u0EC0-\\u0EC4\\u0EC6\\u0EDC-\\u0EDF\\u0F00"
+    "\\u0F40-\\u0F47\\u0F49-\\u0F6C\\u0F88-\\u0F8C\\u1000-\\u102A\\u103F\\u1050-\\u1055"
+    "\\u105A-\\u105D\\u1061\\u1065\\u1066\\u106E-\\u1070\\u1075-\\u1081\\u108E\\u10A0-\\u10C5"
+    "\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FC-\\u1248\\u124A-\\u124D\\u1250-\\u1256\\u1258"
+    "\\u125A-\\u125D\\u1260-\\u1288\\u128A-\\u128D\\u1290-\\u12B0\\u12B2-\\u12B5\\u12B8-\\u12BE"
+    "\\u12C0\\u12C2-\\u12C5\\u12C8-\\u12D6\\u12D8-\\u1310\\u1312-\\u1315\\u1318-\\u135A"
+    "\\u1380-\\u138F\\u13A0-\\u13F4\\u1401-\\u166C\\u166F-\\u167F\\u1681-\\u169A\\u16A0-\\u16EA"
+    "\\u1700-\\u170C\\u170E-\\u1711\\u1720-\\u1731\\u1740-\\u1751\\u1760-\\u176C\\u176E-\\u1770"
+    "\\u1780-\\u17B3\\u17D7\\u17DC\\u1820-\\u1877\\u1880-\\u18A8\\u18AA\\u18B0-\\u18F5"
+    "\\u1900-\\u191C\\u1950-\\u196D\\u1970-\\u1974\\u1980-\\u19AB\\u19C1-\\u19C7\\u1A00-\\u1A16"
+    "\\u1A20-\\u1A54\\u1AA7\\u1B05-\\u1B33\\u1B45-\\u1B4B\\u1B83-\\u1BA0\\u1BAE\\u1BAF"
+    "\\u1BBA-\\u1BE5\\u1C00-\\u1C23\\u1C4D-\\u1C4F\\u1C5A-\\u1C7D\\u1CE9-\\u1CEC\\u1CEE-\\u1CF1"
+    "\\u1CF5\\u1CF6\\u1D00-\\u1DBF\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D"
+    "\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE"
+    "\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4"
+    "\\u1FF6-\\u1FFC\\u2071\\u207F\\u2090-\\u209C\\u2102\\u2107\\u210A-\\u2113\\u2115"
+    "\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2139\\u213C-\\u213F"
+    "\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C2E\\u2C30-\\u2C5E\\u2C60-\\u2CE4"
+    "\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\u2D30-\\u2D67\\u2D6F"
+    "\\u2D80-\\u2D96\\u2DA0-\\u2DA6\\u2DA8-\\u2DAE\\u2DB0-\\u2DB6\\u2DB8-\\u2DBE\\u2DC0-\\u2DC6"
+    "\\u2DC8-\\u2DCE\\u2DD0-\\u2DD6\\u2DD8-\\u2DDE\\u2E2F\\u3005\\u3006\\u3031-\\u3035\\u303B"
+    "\\u303C\\u3041-\\u3096\\u309D-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u3105-\\u312D"
+    "\\u3131-\\u318E\\u31A0-\\u31BA\\u31F0-\\u31FF\\u3400-\\u4DB5\\u4E00-\\u9FCC\\uA000-\\uA48C"
+    "\\uA4D0-\\uA4FD\\uA500-\\uA60C\\uA610-\\uA61F\\uA62A\\uA62B\\uA640-\\uA66E\\uA67F-\\uA697"
+    "\\uA6A0-\\uA6E5\\uA717-\\uA71F\\uA722-\\uA788\\uA78B-\\uA78E\\uA790-\\uA793\\uA7A0-\\uA7AA"
+    "\\uA7F8-\\uA801\\uA803-\\uA805\\uA807-\\uA80A\\uA80C-\\uA822\\uA840-\\uA873\\uA882-\\uA8B3"
+    "\\uA8F2-\\uA8F7\\uA8FB\\uA90A-\\uA925\\uA930-\\uA946\\uA960-\\uA97C\\uA984-\\uA9B2\\uA9CF"
+    "\\uAA00-\\uAA28\\uAA40-\\uAA42\\uAA44-\\uAA4B\\uAA60-\\uAA76\\uAA7A\\uAA80-\\uAAAF\\uAAB1"
+    "\\uAAB5\\uAAB6\\uAAB9-\\uAABD\\uAAC0\\uAAC2\\uAADB-\\uAADD\\uAAE0-\\uAAEA\\uAAF2-\\uAAF4"
+    "\\uAB01-\\uAB06\\uAB09-\\uAB0E\\uAB11-\\uAB16\\uAB20-\\uAB26\\uAB28-\\uAB2E\\uABC0-\\uABE2"
+    "\\uAC00-\\uD7A3\\uD7B0-\\uD7C6\\uD7CB-\\uD7FB\\uF900-\\uFA6D\\uFA70-\\uFAD9\\uFB00-\\uFB06"
+    "\\uFB13-\\uFB17\\uFB1D\\uFB1F-\\uFB28\\uFB2A-\\uFB36\\uFB38-\\uFB3C\\uFB3E\\uFB40\\uFB41"
+    "\\uFB43\\uFB44\\uFB46-\\uFBB1\\uFBD3-\\uFD3D\\uFD50-\\uFD8F\\uFD92-\\uFDC7\\uFDF0-\\uFDFB"
+    "\\uFE70-\\uFE74\\uFE76-\\uFEFC\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\uFF66-\\uFFBE\\uFFC2-\\uFFC7"
+    "\\uFFCA-\\uFFCF\\uFFD2-\\uFFD7\\uFFDA-\\uFFDC]"
+)
+
+
+def js(pattern: str) -> str:
+    """A JavaScript regex body in Python syntax: `\\s` and `\\S` as JavaScript reads them."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "s":
+                out.append(JS_SPACE if in_class else f"[{JS_SPACE}]")
+            elif nxt == "S" and not in_class:
+                out.append(f"[^{JS_SPACE}]")
+            else:
+                out.append(c + nxt)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+class MermaidError(Exception):
+    """A failure Mermaid raises outside its grammar (a lexer action or its database)."""
+
+    def __init__(self, pos: int, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lexer rule: the states it is active in ("*" for all), what it emits, how it moves.
+
+    `ops` run in order: "pop", "push:STATE", "once:STATE" (push only the first time any
+    `once` rule fires: Mermaid's `firstGraph()`), "less:N" (keep only N characters and
+    re-read the rest). `hook` can shorten or drop a match, or raise a MermaidError.
+    """
+
+    pattern: str
+    token: str | None
+    states: tuple[str, ...] = ("INITIAL",)
+    ops: tuple[str, ...] = ()
+    hook: Callable[[str, int], tuple[str | None, int]] | None = None
+    flags: int = 0
+
+
+@dataclass
+class Lexed:
+    type: str
+    value: str
+    start: int  # offset in the rewritten text
+    end: int
+    state_stack: tuple[str, ...]  # lexer states after this token
+
+
+class JisonLexer:
+    """Runs a list of rules the way Jison does: first match in rule order, per state."""
+
+    def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0) -> None:
+        self.rules = list(rules)
+        self.matchers: dict[str, tuple[re.Pattern[str], list[Rule]]] = {}
+        for state in states:
+            active = [r for r in self.rules if "*" in r.states or state in r.states]
+            alternation = "|".join(
+                f"(?P<r{k}>{'(?i:' if r.flags & re.IGNORECASE else '(?:'}{r.pattern}))"
+                for k, r in enumerate(active)
+            )
+            self.matchers[state] = (re.compile(alternation, re.ASCII | flags), active)
+
+    def lex(self, text: str) -> Iterator[Lexed]:
+        """Tokens of `text`; raises MermaidError on text no rule accepts."""
+        stack = ["INITIAL"]
+        pos = 0
+        once_done = False
+        while True:
+            pattern, active = self.matchers[stack[-1]]
+            m = pattern.match(text, pos)
+            if m is None:
+                if pos >= len(text):
+                    return
+                raise MermaidError(pos, "Unrecognized text")
+            rule = active[int(m.lastgroup[1:])]  # type: ignore[index]
+            token, length = rule.token, m.end() - pos
+            if rule.hook is not None:
+                token, length = rule.hook(m.group(), pos)
+            for op in rule.ops:
+                if op == "pop":
+                    if len(stack) > 1:
+                        stack.pop()
+                elif op.startswith("push:"):
+                    stack.append(op[5:])
+                elif op.startswith("once:"):
+                    if not once_done:
+                        stack.append(op[5:])
+                        once_done = True
+                elif op.startswith("less:"):
+                    length = int(op[5:])
+            start, pos = pos, pos + length
+            if token is not None:
+                yield Lexed(token, text[start:pos], start, pos, tuple(stack))
+            elif length == 0 and not rule.ops:
+                raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
+            if start >= len(text) and token is not None and length == 0:
+                # Jison's end-of-input rule fires once, then the lexer reports the end.
+                return
+
+
+class Source:
+    """The text Mermaid parses, rewritten as Mermaid rewrites it, with a map back to the block."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.origin = list(range(len(text) + 1))
+        starts = [0]
+        for i, c in enumerate(text):
+            if c == "\n":
+                starts.append(i + 1)
+        self.line_starts = starts
+
+    def sub(self, pattern: str | re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
+        """re.sub that keeps every new character mapped to where its text came from."""
+        out: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for m in re.finditer(pattern, self.text):
+            out.append(self.text[last : m.start()])
+            origin.extend(self.origin[last : m.start()])
+            new = repl(m)
+            out.append(new)
+            # Characters kept from the start of the match keep their place; the rest map to
+            # the start of the match's tail.
+            common = 0
+            while common < min(len(new), len(m.group())) and new[common] == m.group()[common]:
+                common += 1
+            origin.extend(self.origin[m.start() : m.start() + common])
+            origin.extend([self.origin[min(m.start() + common, m.end() - 1)]] * (len(new) - common))
+            last = m.end()
+        out.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        self.text = "".join(out)
+        self.origin = origin
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column) in the block of an offset in the rewritten text."""
+        original = self.origin[min(offset, len(self.origin) - 1)]
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= original:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo, original - self.line_starts[lo]
+
+
+def encode_entities(source: Source) -> None:
+    """Mermaid's `encodeEntities`, run on every diagram before its parser.
+
+    It drops the last `;` of `style`/`classDef` lines that hold a `#` colour, then turns
+    `#name;` into private characters that some lexer states reject.
+    """
+    source.sub(re.compile(r"style" + JS_DOT + r"*:[^" + JS_SPACE + r"]*#" + JS_DOT + r"*;"),
+               lambda m: m.group()[:-1])
+    source.sub(re.compile(r"classDef" + JS_DOT + r"*:[^" + JS_SPACE + r"]*#" + JS_DOT + r"*;"),
+               lambda m: m.group()[:-1])
+
+    def entity(m: re.Match[str]) -> str:
+        inner = m.group()[1:-1]
+        numeric = re.fullmatch(r"\+?\d+", inner, re.ASCII) is not None
+        return ("\ufb02\xb0\xb0" if numeric else "\ufb02\xb0") + inner + "\xb6\xdf"
+
+    source.sub(re.compile(r"#\w+;", re.ASCII), entity)
+
+
+def clean_tags(source: Source) -> None:
+    """Mermaid's `cleanupText`: `="..."` attributes inside HTML tags get single quotes."""
+    source.sub(
+        re.compile(r"<(\w+)([^>]*)>", re.ASCII),
+        lambda m: "<" + m.group(1) + re.sub(r'="([^"]*)"', r"='\1'", m.group(2)) + ">",
+    )
+
+
+@dataclass
+class ParseFailure:
+    """Where and why the parse stopped, before it is worded for people."""
+
+    pos: int
+    token: Lexed | None  # None: Mermaid's lexer or database failed
+    expected: frozenset[str] = frozenset()
+    message: str = ""
+    hint: str | None = None
+    stack: tuple[str, ...] = ()
+    previous: list[Lexed] = field(default_factory=list)
+
+
+def run(parser: Lark, lexer: JisonLexer, source: Source) -> Tree[Token] | ParseFailure:
+    """Feed the lexer's tokens to the LALR parser; a tree, or where it failed."""
+    interactive = parser.parse_interactive("")
+    seen: list[Lexed] = []
+    try:
+        for lexed in lexer.lex(source.text):
+            line, column = source.position(lexed.start)
+            token = Token(lexed.type, lexed.value, lexed.start, line + 1, column + 1,
+                          end_pos=lexed.end)
+            try:
+                interactive.feed_token(token)
+            except UnexpectedToken as exc:
+                return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=seen)
+            seen.append(lexed)
+            if len(seen) > 8:
+                del seen[0]
+        end = len(source.text)
+        try:
+            return interactive.feed_eof(Token("$END", "", end, 1, 1)) or Tree("start", [])
+        except UnexpectedToken as exc:
+            return ParseFailure(end, None, frozenset(exc.expected), previous=seen,
+                                stack=seen[-1].state_stack if seen else ())
+    except MermaidError as exc:
+        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint, previous=seen,
+                            stack=seen[-1].state_stack if seen else ())
+
+
+def syntax_error(source: Source, pos: int, message: str, expected: Sequence[str] = (),
+                 hint: str | None = None) -> BodySyntaxError:
+    line, column = source.position(pos)
+    return BodySyntaxError(line, column, message, tuple(expected), hint)
+
+
+def describe_expected(expected: frozenset[str], words: Mapping[str, str]) -> tuple[str, ...]:
+    """Expected terminals in people's words, deduplicated, in a stable order."""
+    seen: dict[str, None] = {}
+    for name in sorted(expected):
+        if name == "$END":
+            seen.setdefault("end of diagram", None)
+        elif name in words:
+            seen.setdefault(words[name], None)
+    return tuple(seen)
+
+
+def show(value: str) -> str:
+    """A token as quoted in a message."""
+    value = value.strip() or value
+    if value == "":
+        return "end of diagram"
+    if value in ("\n",) or set(value) <= {"\n", "\r"}:
+        return "end of line"
+    return repr(value if len(value) <= 30 else value[:27] + "...")

@@ -1,0 +1,58 @@
+"""Finding blocks: CommonMark fences, containers, comments, .mmd files, offsets."""
+
+from __future__ import annotations
+
+from mermaid_lint import check_text, fix_text
+from mermaid_lint.markdown import parse_mermaid_file, parse_note
+
+
+def blocks(text: str):
+    return parse_note("n.md", text, False, "\n").blocks
+
+
+def test_fences_of_any_length_and_tildes():
+    text = "````mermaid\ngraph TD\n```\nA\n````\n\n~~~ mermaid\npie\n~~~\n\n```python\nx\n```\n"
+    found = blocks(text)
+    assert [b.lines for b in found] == [["graph TD", "```", "A"], ["pie"]]
+    assert [b.fence_line for b in found] == [0, 6]
+
+
+def test_fences_in_lists_and_block_quotes_map_to_file_offsets():
+    text = "- item\n\n  ```mermaid\n  graph TD\n    A-->B\n  ```\n\n> ```mermaid\n> pie\n> ```\n"
+    first, second = blocks(text)
+    assert first.lines == ["graph TD", "  A-->B"]
+    assert text[first.offset((1, 2)):].startswith("A-->B")
+    assert second.lines == ["pie"] and second.prefix == "> "
+    assert text[second.offset((0, 0)):].startswith("pie")
+
+
+def test_fences_in_html_comments_and_code_blocks_are_not_diagrams():
+    text = "<!--\n```mermaid\ngraph TD\n```\n-->\n\n~~~markdown\n```mermaid\npie\n```\n~~~\n\n    ```mermaid\n    pie\n    ```\n"
+    assert blocks(text) == []
+
+
+def test_note_front_matter_is_not_read_as_headings():
+    text = "---\ntitle: x\nauthor: y\n---\n\n# Real\n\n## Section\n"
+    note = parse_note("n.md", text, False, "\n")
+    assert [(h.level, h.text, h.line) for h in note.headings] == [(1, "Real", 5), (2, "Section", 7)]
+    assert note.front_matter == {"title": "x", "author": "y"}
+
+
+def test_mmd_file_is_one_block():
+    note = parse_mermaid_file("d.mmd", "graph TD\n  A --> B\n", False, "\n")
+    assert [b.lines for b in note.blocks] == [["graph TD", "  A --> B"]]
+    findings = check_text("graph TD\n  A[a<b/r>b] --> B\n", "d.mmd")
+    assert [(f.line, f.column, f.code) for f in findings] == [(2, 6, "ML401")]
+
+
+def test_fix_keeps_crlf_bom_and_bytes_outside_the_edit():
+    text = "\ufeff# T\r\n\r\nSome <b/r> text.\r\n\r\n```mermaid\r\ngraph TD\r\n  A[a<b/r>b] --> B\r\n```\r\n"
+    fixed, remaining = fix_text(text, "n.md")
+    assert fixed == text.replace("a<b/r>b", "a<br/>b")
+    assert not remaining
+
+
+def test_fix_inside_a_block_quote_keeps_the_prefix():
+    text = "> ```mermaid\n> gantt\n>     t :a1, 2024-01, 1M // why\n> ```\n"
+    fixed, _ = fix_text(text, "n.md")
+    assert fixed == "> ```mermaid\n> gantt\n>     %% why\n>     t :a1, 2024-01, 1M\n> ```\n"
