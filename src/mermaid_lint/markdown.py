@@ -13,6 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .model import Block, Heading, Note
+from .yaml_loader import JsonSchemaLoader
 
 MERMAID_INFO = re.compile(r"^mermaid(?:\s|$)", re.IGNORECASE)
 NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -40,9 +41,9 @@ def _note_front_matter(lines: list[str]) -> tuple[int, dict | None]:
     for end in range(1, len(lines)):
         if NOTE_FRONT_MATTER_END.match(lines[end]):
             try:
-                data = yaml.safe_load("\n".join(lines[1:end]))
+                data = yaml.load("\n".join(lines[1:end]), Loader=JsonSchemaLoader)
             except yaml.YAMLError:
-                data = None
+                data = None  # the note's own metadata: not ours to judge
             return end + 1, data if isinstance(data, dict) else None
     return 0, None
 

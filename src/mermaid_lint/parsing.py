@@ -14,6 +14,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from .grammars import lalr_parser
+from .yaml_loader import JsonSchemaLoader
 from .model import (
     Block,
     BodyLine,
@@ -27,19 +28,6 @@ from .model import (
 )
 
 DIRECTIVE_HEAD = re.compile(r"%%\{\s*(\w+)\s*(:)?")
-
-
-class JsonSchemaLoader(yaml.SafeLoader):
-    """YAML as Mermaid reads front-matter (js-yaml JSON_SCHEMA): no yes/no booleans, no dates."""
-
-
-JsonSchemaLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-JsonSchemaLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 def parse_block(block: Block) -> Diagram:
@@ -85,8 +73,12 @@ def _front_matter(item: Tree, open_line: int) -> FrontMatter:
     close_line = open_line + 1 + len(lines) if closed else None
     front = FrontMatter(open_line, close_line, text)
     try:
-        node = yaml.compose(text, Loader=JsonSchemaLoader)
-        front.data = yaml.load(text, Loader=JsonSchemaLoader) if node is not None else None
+        loader = JsonSchemaLoader(text)
+        try:
+            node = loader.get_single_node()
+            front.data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         context = getattr(error, "context_mark", None)

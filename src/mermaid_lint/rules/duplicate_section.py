@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ class SectionFacts:
     heading_end: int
     end: int
     diagrams: tuple[str, ...]  # normalised header + body of each diagram
-    text: str  # normalised section text, for telling a pasted section from a namesake
+    lines: frozenset[str]  # its normalised non-blank lines, to tell a pasted copy from a namesake
 
 
 def _normalise(text: str) -> str:
@@ -72,7 +71,7 @@ class DuplicateSection(Rule):
             sections.append(SectionFacts(
                 section.heading.level, section.heading.text, section.heading.line + 1,
                 section.start, heading_end if heading_end != -1 else section.end, section.end,
-                tuple(diagrams), _normalise(body),
+                tuple(diagrams), frozenset(filter(None, map(_normalise, body.split("\n")))),
             ))
         return sections
 
@@ -106,7 +105,7 @@ class DuplicateSection(Rule):
         for other_path, other in seen_headings.get(key, []):
             if other_path == path:
                 return (other_path, other), "the same heading"
-            matcher = difflib.SequenceMatcher(None, section.text, other.text, autojunk=False)
-            if matcher.quick_ratio() >= similarity and matcher.ratio() >= similarity:
+            shared = len(section.lines & other.lines) / max(1, len(section.lines | other.lines))
+            if shared >= similarity:
                 return (other_path, other), "the same heading and nearly the same text"
         return None
