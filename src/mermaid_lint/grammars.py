@@ -21,14 +21,15 @@ def grammar_dir() -> Path:
 
 
 @cache
-def lalr_parser(name: str, start: str = "start") -> Lark:
-    """The LALR parser for `grammars/<name>.lark`, with positions kept for spans."""
+def lalr_parser(name: str, start: str = "start", tree_positions: bool = True) -> Lark:
+    """The LALR parser for `grammars/<name>.lark`. Tokens always carry their positions;
+    `tree_positions` also gives every subtree its span (`meta`), which costs time per node."""
     path = grammar_dir() / f"{name}.lark"
     return Lark(
         path.read_text(encoding="utf-8"),
         parser="lalr",
         start=start,
-        propagate_positions=True,
+        propagate_positions=tree_positions,
         maybe_placeholders=False,
         cache=True,
         import_paths=[grammar_dir()],

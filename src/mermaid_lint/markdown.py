@@ -13,7 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from .model import Block, Heading, Note
-from .yaml_loader import JsonSchemaLoader
+from .yaml_loader import load_with_nodes
 
 MERMAID_INFO = re.compile(r"^mermaid(?:\s|$)", re.IGNORECASE)
 NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -21,7 +21,8 @@ NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    # Only block structure is read (fences, headings); inline parsing would be half the time.
+    return MarkdownIt("commonmark").disable("inline")
 
 
 def _raw_lines(text: str) -> tuple[list[str], list[int]]:
@@ -41,7 +42,7 @@ def _note_front_matter(lines: list[str]) -> tuple[int, dict | None]:
     for end in range(1, len(lines)):
         if NOTE_FRONT_MATTER_END.match(lines[end]):
             try:
-                data = yaml.load("\n".join(lines[1:end]), Loader=JsonSchemaLoader)
+                _, data = load_with_nodes("\n".join(lines[1:end]))
             except yaml.YAMLError:
                 data = None  # the note's own metadata: not ours to judge
             return end + 1, data if isinstance(data, dict) else None

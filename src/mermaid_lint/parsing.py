@@ -14,7 +14,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from .grammars import lalr_parser
-from .yaml_loader import JsonSchemaLoader
+from .yaml_loader import load_with_nodes
 from .model import (
     Block,
     BodyLine,
@@ -31,7 +31,7 @@ DIRECTIVE_HEAD = re.compile(r"%%\{\s*(\w+)\s*(:)?")
 
 
 def parse_block(block: Block) -> Diagram:
-    tree = lalr_parser("block").parse(block.text)
+    tree = lalr_parser("block", tree_positions=False).parse(block.text)  # tokens carry lines
     front_matter = None
     directives: list[Directive] = []
     comments: list[BodyLine] = []
@@ -73,12 +73,7 @@ def _front_matter(item: Tree, open_line: int) -> FrontMatter:
     close_line = open_line + 1 + len(lines) if closed else None
     front = FrontMatter(open_line, close_line, text)
     try:
-        loader = JsonSchemaLoader(text)
-        try:
-            node = loader.get_single_node()
-            front.data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        node, front.data = load_with_nodes(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         context = getattr(error, "context_mark", None)

@@ -1,0 +1,94 @@
+"""libyaml reads front-matter fast; what it reads must be exactly what pure PyYAML reads."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from mermaid_lint import yaml_loader
+from mermaid_lint.yaml_loader import JsonSchemaLoader, load_with_nodes
+
+from conftest import require_corpus
+
+DOCUMENTS = [
+    "title: Flow\nconfig:\n  theme: dark\n  themeVariables:\n    primaryColor: '#fff'\n",
+    "é: ü\nbé: {ç: 😀, d: x}\n",
+    "created: 2025-13-01\nflag: yes\non: x\nreal: true\nn: 1.5e3\nempty:\nlist: [a, b, {c: d}]\n",
+    "multi: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+    "anchors: &a {x: 1}\nref: *a\n",
+]
+INVALID = [
+    "a: 1\n  b: 2\n",
+    "x: [1,2\n",
+    "k: v\n\tz: 1\n",
+    "- a\nb: c\n",
+    "a: \x07\n",
+]
+
+
+def _pure(text: str):
+    loader = JsonSchemaLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _marks(node) -> list:
+    """Every node's tag, value and start/end (line, column, index), depth first."""
+    if node is None:
+        return []
+    out = [(node.tag, node.start_mark.line, node.start_mark.column, node.start_mark.index,
+            node.end_mark.line, node.end_mark.column, node.end_mark.index)]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out += _marks(key) + _marks(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            out += _marks(item)
+    else:
+        out.append(node.value)
+    return out
+
+
+def _same_as_pure(text: str) -> None:
+    node, data = load_with_nodes(text)
+    pure_node, pure_data = _pure(text)
+    assert data == pure_data
+    assert _marks(node) == _marks(pure_node)
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_valid_documents_read_as_pure_pyyaml_reads_them(text):
+    _same_as_pure(text)
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_errors_carry_pure_pyyaml_messages(text):
+    with pytest.raises(yaml.YAMLError) as fast:
+        load_with_nodes(text)
+    with pytest.raises(yaml.YAMLError) as pure:
+        _pure(text)
+    assert str(fast.value) == str(pure.value)
+
+
+def test_without_libyaml_the_pure_reader_is_used(monkeypatch):
+    monkeypatch.setattr(yaml_loader, "FastJsonSchemaLoader", None)
+    for text in DOCUMENTS:
+        _same_as_pure(text)
+
+
+def test_corpus_front_matter_reads_the_same():
+    from mermaid_lint.engine import load_note
+    from mermaid_lint.files import read_source
+
+    corpus = require_corpus()
+    checked = 0
+    for path in sorted(corpus.rglob("*.md")):
+        note = load_note(str(path), read_source(path), False)
+        for diagram in note.diagrams:
+            if diagram.front_matter and diagram.front_matter.problem is None:
+                _same_as_pure(diagram.front_matter.text)
+                checked += 1
+    assert checked > 100
