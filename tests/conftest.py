@@ -26,3 +26,11 @@ def require_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"dev corpus not present at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Every test (and every CLI it starts) keeps its results cache in its own folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MERMAID_LINT_CACHE_DIR", str(folder))
+    return folder

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .engine import NoteResult, check_note, check_run, load_note
-from .files import InputError, SourceText, decode, encode, expand_paths, is_mermaid_file, read_source, write_atomically
+from .engine import NoteResult, check_run
+from .files import InputError, SourceText, decode, encode, expand_paths, read_source, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .model import Finding
+from .runner import NoteChecker, NoteFailure
 
 
 @dataclass
@@ -33,19 +33,17 @@ class RunReport:
     texts: dict[str, str] = field(default_factory=dict)  # path -> text the findings refer to
 
 
-def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], settings: Settings,
+def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], checker: NoteChecker,
                  problems: list[FileProblem]) -> dict[str, list[Finding]]:
-    rules = settings.enabled_rules()
     results: list[NoteResult] = []
-    for path, text in texts.items():
-        source = sources[path]
-        try:
-            note = load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path)))
-            results.append(check_note(note, settings, rules))
-        except Exception as error:  # a bug must not stop the other files
-            problems.append(FileProblem(path, f"internal error: {error!r}", traceback.format_exc()))
+    current = {path: SourceText(text, sources[path].bom, sources[path].newline) for path, text in texts.items()}
+    for path, outcome in checker.check(current).items():
+        if isinstance(outcome, NoteFailure):
+            problems.append(FileProblem(path, outcome.message, outcome.detail))
+        else:
+            results.append(outcome)
     by_path = {r.path: list(r.findings) for r in results}
-    for finding in check_run(results, settings, rules):
+    for finding in check_run(results, checker.settings, checker.rules):
         by_path[finding.path].append(finding)
     for found in by_path.values():
         found.sort(key=Finding.sort_key)
@@ -65,11 +63,14 @@ def _read_all(paths: list[str], report: RunReport) -> dict[str, SourceText]:
     return sources
 
 
-def check_paths(paths: list[str], settings: Settings | None = None) -> RunReport:
+def check_paths(paths: list[str], settings: Settings | None = None, *, jobs: int = 1,
+                cache_dir: Path | None = None) -> RunReport:
+    """Check files and folders with `jobs` processes, reusing results kept in `cache_dir`."""
     settings = settings or Settings()
     report = RunReport()
     sources = _read_all(paths, report)
-    by_path = _check_texts({p: s.text for p, s in sources.items()}, sources, settings, report.problems)
+    with NoteChecker(settings, jobs, cache_dir) as checker:
+        by_path = _check_texts({p: s.text for p, s in sources.items()}, sources, checker, report.problems)
     report.findings = [f for found in by_path.values() for f in found]
     report.texts = {p: s.text for p, s in sources.items()}
     return report
@@ -79,16 +80,18 @@ def check_text(text: str, path: str = "<stdin>", settings: Settings | None = Non
     """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
     source = decode(text.encode("utf-8"))
     problems: list[FileProblem] = []
-    found = _check_texts({path: source.text}, {path: source}, settings or Settings(), problems)
+    with NoteChecker(settings or Settings()) as checker:
+        found = _check_texts({path: source.text}, {path: source}, checker, problems)
     if problems:
         raise RuntimeError(problems[0].message)
     return found.get(path, [])
 
 
-def _fix_sources(sources: dict[str, SourceText], settings: Settings, unsafe: bool,
+def _fix_sources(sources: dict[str, SourceText], checker: NoteChecker, unsafe: bool,
                  problems: list[FileProblem]) -> dict[str, FixOutcome]:
     def check(texts: dict[str, str]) -> dict[str, list[Finding]]:
-        return _check_texts(texts, sources, settings, problems)
+        # Each round re-checks only the notes whose text changed; the others come from the cache.
+        return _check_texts(texts, sources, checker, problems)
 
     return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe)
 
@@ -98,19 +101,21 @@ def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
     """The fixed text and the findings that remain."""
     source = decode(text.encode("utf-8"))
     problems: list[FileProblem] = []
-    outcome = _fix_sources({path: source}, settings or Settings(), unsafe, problems)[path]
+    with NoteChecker(settings or Settings()) as checker:
+        outcome = _fix_sources({path: source}, checker, unsafe, problems)[path]
     if problems or outcome.refused:
         raise RuntimeError(problems[0].message if problems else outcome.refused)
     return ("\ufeff" if source.bom else "") + outcome.text, outcome.findings
 
 
 def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool = False,
-              write: bool = True) -> RunReport:
+              write: bool = True, *, jobs: int = 1, cache_dir: Path | None = None) -> RunReport:
     """Fix files in place (or, with write=False, only report what would change)."""
     settings = settings or Settings()
     report = RunReport()
     sources = _read_all(paths, report)
-    outcomes = _fix_sources(sources, settings, unsafe, report.problems)
+    with NoteChecker(settings, jobs, cache_dir) as checker:
+        outcomes = _fix_sources(sources, checker, unsafe, report.problems)
     for path, outcome in outcomes.items():
         source = sources[path]
         if outcome.refused:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .api import RunReport, check_paths, fix_paths
 from .config import ConfigError, Settings, resolve_rule
 from .model import Severity
 from .rules import all_rules
+
+if TYPE_CHECKING:
+    from .api import RunReport
+
+# The API (parsers, Lark, markdown-it) is imported by the commands that check, so that
+# `--version`, `rules` and `explain` start fast.
+DEFAULT_CACHE_DIR = ".mermaid-lint-cache"
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,6 +45,26 @@ def rule_options(command):
     ]):
         command = decorator(command)
     return command
+
+
+def run_options(command):
+    """How a run is carried out: processes and the results cache (check and fix)."""
+    for decorator in reversed([
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Check notes in N processes (default: one per CPU; 1: in this process)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=DEFAULT_CACHE_DIR,
+                     envvar="MERMAID_LINT_CACHE_DIR", show_default=True, show_envvar=True,
+                     help="Where results are kept between runs."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def _run_arguments(jobs: int | None, no_cache: bool, cache_dir: str) -> dict:
+    from .runner import default_jobs
+
+    return {"jobs": jobs or default_jobs(), "cache_dir": None if no_cache else Path(cache_dir)}
 
 
 def _print_problems(report: RunReport, verbose: bool) -> None:
@@ -74,9 +101,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @rule_options
-def check(paths, select, extend_select, ignore, output_format, no_color, verbose):
+@run_options
+def check(paths, select, extend_select, ignore, output_format, no_color, verbose, jobs, no_cache, cache_dir):
     """Report problems in the Mermaid blocks of PATHS (files or folders)."""
-    report = check_paths(list(paths), _settings(select, extend_select, ignore))
+    from .api import check_paths
+
+    report = check_paths(list(paths), _settings(select, extend_select, ignore),
+                         **_run_arguments(jobs, no_cache, cache_dir))
     _emit(report, output_format, no_color)
     _print_problems(report, verbose)
     sys.exit(_exit_code(report))
@@ -88,11 +119,18 @@ def check(paths, select, extend_select, ignore, output_format, no_color, verbose
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change what the diagram shows.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if anything would change.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
-def fix(paths, select, extend_select, ignore, output_format, no_color, verbose, unsafe_fixes, show_diff, check_only):
+@run_options
+def fix(paths, select, extend_select, ignore, output_format, no_color, verbose, unsafe_fixes, show_diff, check_only,
+        jobs, no_cache, cache_dir):
     """Fix PATHS in place; what cannot be fixed is reported."""
+    from .api import fix_paths
+
     write = not (show_diff or check_only)
-    report = fix_paths(list(paths), _settings(select, extend_select, ignore), unsafe=unsafe_fixes, write=write)
+    report = fix_paths(list(paths), _settings(select, extend_select, ignore), unsafe=unsafe_fixes, write=write,
+                       **_run_arguments(jobs, no_cache, cache_dir))
     if show_diff:
+        import difflib
+
         for path, (old, new) in report.changes.items():
             sys.stdout.writelines(difflib.unified_diff(
                 old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"))

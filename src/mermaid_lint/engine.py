@@ -7,13 +7,16 @@ from typing import Any
 
 from .config import Settings
 from .files import SourceText
-from .markdown import parse_mermaid_file, parse_note
 from .model import Finding, LineIndex, Note
-from .parsing import parse_block
 from .rules.base import Context, Rule, RunContext, RunFacts
 
 
 def load_note(path: str, source: SourceText, mermaid_file: bool) -> Note:
+    # The parsers (markdown-it, Lark, PyYAML) load on the first note that needs them: a run
+    # answered from the cache never imports them.
+    from .markdown import parse_mermaid_file, parse_note
+    from .parsing import parse_block
+
     reader = parse_mermaid_file if mermaid_file else parse_note
     note = reader(path, source.text, source.bom, source.newline)
     # An unclosed fence runs to the end of the note: its "diagram" is not one, so it is

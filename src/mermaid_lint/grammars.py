@@ -9,8 +9,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lark import Lark
+if TYPE_CHECKING:
+    from lark import Lark
 
 
 def grammar_dir() -> Path:
@@ -24,6 +26,8 @@ def grammar_dir() -> Path:
 def lalr_parser(name: str, start: str = "start", tree_positions: bool = True) -> Lark:
     """The LALR parser for `grammars/<name>.lark`. Tokens always carry their positions;
     `tree_positions` also gives every subtree its span (`meta`), which costs time per node."""
+    from lark import Lark  # here: finding the grammars (for the cache key) needs no parser
+
     path = grammar_dir() / f"{name}.lark"
     return Lark(
         path.read_text(encoding="utf-8"),

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.resources
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 
 __all__ = [
     "KeySpec",
@@ -413,6 +411,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 @functools.cache
 def load() -> MermaidKnowledge:
     """Read config_schema.yaml once (importlib.resources: works from a wheel)."""
+    import importlib.resources  # here, not at the top: `mermaid-lint rules` needs neither
+
+    import yaml
+
     text = (
         importlib.resources.files(__name__)
         .joinpath(_DATA_FILE)

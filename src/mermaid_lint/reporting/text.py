@@ -1,57 +1,83 @@
 """The default output: findings grouped by file, the source line with a caret, a summary.
-Colour only on a terminal (and never with NO_COLOR), via rich."""
+Colour only on a terminal (and never with NO_COLOR), via rich; without colour the same
+lines are written directly (rich's rendering would be most of a cached run's time)."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
+from typing import Callable, TextIO
 
 from ..api import RunReport
 from ..model import Severity
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+# The control characters rich drops from text (BEL, BS, VT, FF, CR).
+CONTROL_CODES = dict.fromkeys([7, 8, 11, 12, 13])
+
+Segment = tuple[str, str]  # (text, rich style; "" for none)
+Writer = Callable[[list[Segment]], None]
+
+
+def _plain_writer(out: TextIO) -> Writer:
+    def write(segments: list[Segment]) -> None:
+        out.write("".join(text for text, _ in segments).translate(CONTROL_CODES).expandtabs(8) + "\n")
+
+    return write
+
+
+def _rich_writer(out: TextIO) -> Writer:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
+    return lambda segments: console.print(Text.assemble(*segments))
+
+
+def _wants_colour(out: TextIO, no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or (hasattr(out, "isatty") and out.isatty())
 
 
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    console = Console(file=out, highlight=False, emoji=False, soft_wrap=True, no_color=options.get("no_color", False))
+    write = _rich_writer(out) if _wants_colour(out, options.get("no_color", False)) else _plain_writer(out)
     texts: dict[str, list[str]] = {}
     for finding in run.findings:
         style = STYLE[finding.severity]
-        console.print(
-            f"[bold]{escape(finding.path)}[/]:{finding.line}:{finding.column}: "
-            f"[{style}]{finding.code}[/] [dim]{finding.name}[/] {escape(finding.message)}"
-            + (" [cyan]\\[*][/]" if finding.fixable else "")
-        )
+        write([
+            (finding.path, "bold"), (f":{finding.line}:{finding.column}: ", ""), (finding.code, style),
+            (" ", ""), (finding.name, "dim"), (f" {finding.message}", ""),
+            *([(" ", ""), ("[*]", "cyan")] if finding.fixable else []),
+        ])
         source = run.texts.get(finding.path)
         if source is not None and options.get("show_source", True):
-            lines = texts.setdefault(finding.path, source.split("\n"))
+            if finding.path not in texts:
+                texts[finding.path] = source.split("\n")
+            lines = texts[finding.path]
             if finding.line <= len(lines):
                 line = lines[finding.line - 1].rstrip("\r").expandtabs(1)
                 width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
                 gutter = f"{finding.line:>5} | "
-                console.print(f"[dim]{gutter}[/]{escape(line)}")
-                console.print(" " * (len(gutter) + finding.column - 1) + f"[{style}]{'^' * width}[/]")
-    _summary(run, console, options)
+                write([(gutter, "dim"), (line, "")])
+                write([(" " * (len(gutter) + finding.column - 1), ""), ("^" * width, style)])
+    _summary(run, write, options)
 
 
-def _summary(run: RunReport, console: Console, options: dict) -> None:
+def _summary(run: RunReport, write: Writer, options: dict) -> None:
     severities = Counter(f.severity for f in run.findings)
     fixable = sum(1 for f in run.findings if f.fix and f.fix.safe)
     unsafe = sum(1 for f in run.findings if f.fix and not f.fix.safe)
     if run.fixes_applied:
-        console.print(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).")
+        write([(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")])
     if not run.findings:
-        console.print(f"[green]All checks passed[/] ({run.files} file(s)).")
+        write([("All checks passed", "green"), (f" ({run.files} file(s)).", "")])
         return
-    console.print(
+    write([(
         f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
-        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s)."
-    )
+        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s).", "")])
     if fixable and not options.get("fixing"):
-        console.print(f"[cyan]\\[*][/] {fixable} fixable with `mermaid-lint fix`"
-                      + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".")
+        write([("[*]", "cyan"), (f" {fixable} fixable with `mermaid-lint fix`"
+                                 + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".", "")])
     elif unsafe:
-        console.print(f"{unsafe} more fixable with --unsafe-fixes.")
+        write([(f"{unsafe} more fixable with --unsafe-fixes.", "")])

@@ -1,0 +1,210 @@
+"""What checking a note found, kept between runs (like ruff's cache).
+
+A stored result is used only for the same path, the same text and the same fingerprint: the
+tool's version and source (rules, grammars, Mermaid's data), the parsers' versions, the
+Python version and every setting. Editing a note, a rule or a setting therefore never brings
+back a stale result. The store is one SQLite file in the cache folder (one lookup per note,
+one transaction per run); whatever cannot be read there is a miss, never an error.
+
+Results are pickled. The cache folder sits in the user's project where anyone could put a
+crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+import sqlite3
+import sys
+import time
+from dataclasses import asdict
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .files import SourceText
+from .grammars import grammar_dir
+
+DATABASE = "results.sqlite3"
+SCHEMA_VERSION = 1
+# Rows not used for this many days (results of older versions or settings) are deleted.
+KEEP_DAYS = 30
+# Parsers whose behaviour is part of a result; an upgrade must invalidate.
+DEPENDENCIES = ("lark", "markdown_it", "yaml")
+SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
+# Modules whose classes a result may contain (rule modules hold the run-level facts' classes).
+RESULT_MODULES = ("mermaid_lint.model", "mermaid_lint.engine", "mermaid_lint.rules.", "mermaid_lint.bodies.")
+
+
+def text_digest(source: SourceText) -> str:
+    """What a note's result depends on besides its path: its text, BOM and line terminator."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{int(source.bom)}{source.newline}\0".encode())
+    digest.update(source.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _tool_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    files = [p for p in package.rglob("*") if p.suffix in SOURCE_SUFFIXES]
+    grammars = grammar_dir().resolve()
+    if package not in grammars.parents:  # a source checkout keeps the grammars outside the package
+        files += grammars.glob("*.lark")
+    return sorted(files)
+
+
+def fingerprint(settings: Any) -> str:
+    """One string that changes whenever a result computed with `settings` could change."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}\0{sys.version_info[:2]}\0".encode())
+    for path in _tool_files():
+        digest.update(f"{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    for name in DEPENDENCIES:
+        # The installed module's file size and time stand in for its version (no import needed).
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec and spec.origin else None
+        stat = origin.stat() if origin and origin.exists() else None
+        digest.update(f"{name}\0{origin}\0{stat and (stat.st_size, stat.st_mtime_ns)}\0".encode())
+    digest.update(json.dumps(asdict(settings), sort_keys=True, default=repr).encode())
+    return digest.hexdigest()
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        # Only classes defined in modules already loaded: importing one could run code.
+        loaded = sys.modules.get(module)
+        value = getattr(loaded, name, None)
+        if (module.startswith(RESULT_MODULES) or module in RESULT_MODULES) and isinstance(value, type) \
+                and value.__module__ == module:
+            return value
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a result")
+
+
+def _loads(blob: bytes) -> Any:
+    return _ResultUnpickler(io.BytesIO(blob)).load()
+
+
+class ResultCache:
+    """Results by (path, text digest). Without a directory it only remembers this run's
+    results (what `fix` needs between rounds); with one it also reads and saves them there."""
+
+    def __init__(self, directory: Path | None, settings: Any) -> None:
+        self.directory = directory
+        self._fingerprint = fingerprint(settings) if directory is not None else ""
+        self._memory: dict[tuple[str, str], Any] = {}
+        self._new: dict[str, tuple[str, Any]] = {}  # path -> (digest, result): to save
+        self._db: sqlite3.Connection | None = None
+        self._db_failed = directory is None
+
+    def get(self, path: str, digest: str) -> Any | None:
+        found = self._memory.get((path, digest))
+        if found is not None or self._db_failed:
+            return found
+        row = self._query("SELECT digest, result FROM results WHERE fingerprint = ? AND path = ?",
+                          (self._fingerprint, path))
+        if row is None or row[0] != digest:
+            return None
+        try:
+            found = _loads(row[1])
+        except Exception:  # a damaged or foreign row: compute it again
+            return None
+        self._memory[(path, digest)] = found
+        return found
+
+    def put(self, path: str, digest: str, result: Any) -> None:
+        self._memory[(path, digest)] = result
+        if not self._db_failed:
+            self._new[path] = (digest, result)
+
+    def save(self) -> None:
+        """Store this run's new results (one transaction) and forget long-unused ones."""
+        if self._db_failed or self._connection() is None:
+            return
+        today = int(time.time() // 86400)
+        rows = [(self._fingerprint, path, digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), today)
+                for path, (digest, result) in self._new.items()]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
+                                 (today, self._fingerprint, today))
+                self._db.execute("DELETE FROM results WHERE used < ?", (today - KEEP_DAYS,))
+        except sqlite3.Error:
+            pass  # locked for too long, read-only, disk full: the results are only not kept
+        self._new.clear()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _query(self, sql: str, parameters: tuple) -> tuple | None:
+        for attempt in range(2):
+            connection = self._connection()
+            if connection is None:
+                return None
+            try:
+                return connection.execute(sql, parameters).fetchone()
+            except sqlite3.Error as error:
+                self.close()
+                if attempt == 0 and _is_damage(error):
+                    self._remove_database()
+                else:
+                    self._db_failed = True
+        return None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._db_failed:
+            self._db = self._open()
+            self._db_failed = self._db is None
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        assert self.directory is not None
+        for attempt in range(2):
+            try:
+                _make_cache_dir(self.directory)
+                connection = sqlite3.connect(self.directory / DATABASE, timeout=5)
+                if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    with connection:
+                        connection.execute("DROP TABLE IF EXISTS results")
+                        connection.execute(
+                            "CREATE TABLE results (fingerprint TEXT NOT NULL, path TEXT NOT NULL, "
+                            "digest TEXT NOT NULL, result BLOB NOT NULL, used INTEGER NOT NULL, "
+                            "PRIMARY KEY (fingerprint, path))")
+                        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                return connection
+            except sqlite3.Error as error:
+                if attempt == 0 and _is_damage(error):
+                    self._remove_database()
+                    continue
+                return None
+            except OSError:  # the folder cannot be created or written
+                return None
+        return None
+
+    def _remove_database(self) -> None:
+        assert self.directory is not None
+        try:
+            (self.directory / DATABASE).unlink(missing_ok=True)
+        except OSError:
+            self._db_failed = True
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    """Not a database, or a damaged one (a lock or a read-only file is not damage)."""
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
+
+
+def _make_cache_dir(directory: Path) -> None:
+    """The folder, marked as a cache for backup tools and ignored by git, like ruff's."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ".gitignore").write_text("# Created by mermaid-lint\n*\n", encoding="utf-8")
+    (directory / "CACHEDIR.TAG").write_text(
+        "Signature: 8a477f597d28d172789f06886806bc55\n# mermaid-lint's results cache\n", encoding="utf-8")
