@@ -32,6 +32,7 @@ DATABASE = "results.sqlite3"
 SCHEMA_VERSION = 1
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
+LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
 # Parsers whose behaviour is part of a result; an upgrade must invalidate.
 DEPENDENCIES = ("lark", "markdown_it", "yaml")
 SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
@@ -168,7 +169,7 @@ class ResultCache:
         for attempt in range(2):
             try:
                 _make_cache_dir(self.directory)
-                connection = sqlite3.connect(self.directory / DATABASE, timeout=5)
+                connection = sqlite3.connect(self.directory / DATABASE, timeout=LOCK_TIMEOUT)
                 if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     with connection:
                         connection.execute("DROP TABLE IF EXISTS results")

@@ -1,0 +1,236 @@
+"""The results cache: hits when nothing changed, misses when a note, a setting or the tool
+changed, and never an error (or worse) from a damaged or crafted cache."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mermaid_lint import cache, runner
+from mermaid_lint.api import check_paths, fix_paths
+from mermaid_lint.cache import DATABASE, ResultCache, text_digest
+from mermaid_lint.cli import cli
+from mermaid_lint.config import Settings
+from mermaid_lint.files import SourceText
+
+from test_runner import make_vault
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return make_vault(tmp_path / "vault", copies=2)
+
+
+@pytest.fixture
+def computed(monkeypatch) -> list[str]:
+    """The paths of the notes really checked (not answered from the cache), in this process."""
+    seen: list[str] = []
+    check_one = runner.check_one
+
+    def counting(path, *args):
+        seen.append(path)
+        return check_one(path, *args)
+
+    monkeypatch.setattr(runner, "check_one", counting)
+    return seen
+
+
+def _notes(vault: Path) -> list[str]:
+    return [str(p) for p in sorted(vault.rglob("*.md"))]
+
+
+def test_warm_run_checks_nothing_and_reports_the_same(vault, tmp_path, computed):
+    cold = check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert sorted(computed) == _notes(vault)
+    computed.clear()
+    warm = check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert computed == []
+    assert warm.findings == cold.findings and warm.texts == cold.texts
+    assert (tmp_path / "c" / "CACHEDIR.TAG").is_file() and (tmp_path / "c" / ".gitignore").is_file()
+
+
+def test_a_changed_note_is_checked_again_alone(vault, tmp_path, computed):
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    note = Path(_notes(vault)[0])
+    note.write_text(note.read_text(encoding="utf-8") + "\n```mermaid\ngraph TD\n  A[x<b/r>y] --> B\n```\n", encoding="utf-8")
+    computed.clear()
+    again = check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert computed == [str(note)]
+    assert again.findings == check_paths([str(vault)]).findings  # the same as without a cache
+
+
+def test_the_same_text_at_another_path_is_not_a_hit(vault, tmp_path, computed):
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    first = Path(_notes(vault)[0])
+    twin = first.with_name("twin.md")
+    twin.write_bytes(first.read_bytes())
+    computed.clear()
+    report = check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert computed == [str(twin)]
+    assert any(f.path == str(twin) for f in report.findings)
+
+
+@pytest.mark.parametrize("settings", [
+    Settings(select=("ML4",)),
+    Settings(ignore=("ML303",)),
+    Settings(rule_options={"ML601": {"similarity": 0.5}}),
+])
+def test_changed_settings_miss(vault, tmp_path, computed, settings):
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    computed.clear()
+    check_paths([str(vault)], settings, cache_dir=tmp_path / "c")
+    assert sorted(computed) == _notes(vault)
+    computed.clear()
+    check_paths([str(vault)], settings, cache_dir=tmp_path / "c")
+    assert computed == []  # and those results are kept beside the others
+
+
+def test_the_fingerprint_covers_rules_grammars_and_mermaid_data():
+    names = {p.name for p in cache._tool_files()}
+    assert {"broken_line_break.py", "engine.py", "block.lark", "directive.lark", "config_schema.yaml"} <= names
+
+
+def test_a_changed_tool_source_misses(vault, tmp_path, computed, monkeypatch):
+    extra = tmp_path / "rule.py"
+    extra.write_text("v1")
+    files = cache._tool_files()
+    monkeypatch.setattr(cache, "_tool_files", lambda: files + [extra])
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    computed.clear()
+    extra.write_text("v2")
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert sorted(computed) == _notes(vault)
+
+
+def test_a_changed_version_misses(vault, tmp_path, computed, monkeypatch):
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    computed.clear()
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert sorted(computed) == _notes(vault)
+
+
+def test_digest_covers_bom_and_line_endings():
+    texts = [SourceText("a\n", False, "\n"), SourceText("a\n", True, "\n"), SourceText("a\n", False, "\r\n")]
+    assert len({text_digest(t) for t in texts}) == 3
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 5000])
+def test_a_damaged_database_is_replaced(vault, tmp_path, computed, damage):
+    folder = tmp_path / "c"
+    expected = check_paths([str(vault)], cache_dir=folder).findings
+    (folder / DATABASE).write_bytes(damage)
+    computed.clear()
+    assert check_paths([str(vault)], cache_dir=folder).findings == expected
+    assert sorted(computed) == _notes(vault)
+    computed.clear()
+    assert check_paths([str(vault)], cache_dir=folder).findings == expected
+    assert computed == []  # the new database works
+
+
+def test_a_truncated_database_page_is_survived(vault, tmp_path):
+    folder = tmp_path / "c"
+    expected = check_paths([str(vault)], cache_dir=folder).findings
+    data = (folder / DATABASE).read_bytes()
+    (folder / DATABASE).write_bytes(data[:4096] + b"\x00" * 4096 + data[8192:])
+    assert check_paths([str(vault)], cache_dir=folder).findings == expected
+
+
+def _rewrite_rows(folder: Path, blob: bytes) -> None:
+    with sqlite3.connect(folder / DATABASE) as db:
+        db.execute("UPDATE results SET result = ?", (blob,))
+
+
+class Exploit:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("blob", [b"garbage", pickle.dumps({"not": "a result"})[:-3], "exploit"])
+def test_damaged_or_crafted_rows_are_misses(vault, tmp_path, computed, blob):
+    folder = tmp_path / "c"
+    expected = check_paths([str(vault)], cache_dir=folder).findings
+    marker = tmp_path / "pwned"
+    _rewrite_rows(folder, pickle.dumps(Exploit(marker)) if blob == "exploit" else blob)
+    computed.clear()
+    assert check_paths([str(vault)], cache_dir=folder).findings == expected
+    assert sorted(computed) == _notes(vault)
+    assert not marker.exists()
+
+
+def test_only_model_classes_unpickle():
+    from mermaid_lint.model import Edit
+
+    assert cache._loads(pickle.dumps(Edit(1, 2, "x"))) == Edit(1, 2, "x")
+    for forbidden in (Path("x"), Settings(), sqlite3.connect):
+        with pytest.raises(pickle.UnpicklingError):
+            cache._loads(pickle.dumps(forbidden))
+
+
+def test_an_unusable_cache_folder_only_disables_caching(vault, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder")
+    assert check_paths([str(vault)], cache_dir=blocker).findings == check_paths([str(vault)]).findings
+
+
+def test_a_locked_database_is_waited_for_then_skipped(vault, tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    expected = check_paths([str(vault)], cache_dir=folder).findings
+    monkeypatch.setattr(cache, "LOCK_TIMEOUT", 0.05)
+    holder = sqlite3.connect(folder / DATABASE)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert check_paths([str(vault)], cache_dir=folder).findings == expected
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_fix_leaves_the_cache_warm_for_the_next_check(vault, tmp_path, computed):
+    folder = tmp_path / "c"
+    report = fix_paths([str(vault)], cache_dir=folder)
+    assert report.changes
+    computed.clear()
+    check_paths([str(vault)], cache_dir=folder)
+    assert computed == []
+
+
+def test_unused_rows_are_pruned(vault, tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    check_paths([str(vault)], cache_dir=folder)
+    with sqlite3.connect(folder / DATABASE) as db:
+        db.execute("UPDATE results SET fingerprint = 'old', used = used - ?", (cache.KEEP_DAYS + 1,))
+    check_paths([str(vault)], cache_dir=folder)
+    with sqlite3.connect(folder / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM results WHERE fingerprint = 'old'").fetchone() == (0,)
+
+
+def test_memory_only_cache_writes_nothing(tmp_path):
+    memory = ResultCache(None, Settings())
+    memory.put("a.md", "d", "result")
+    assert memory.get("a.md", "d") == "result" and memory.get("a.md", "other") is None
+    memory.save()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_cache_options(vault, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MERMAID_LINT_CACHE_DIR")
+    CliRunner().invoke(cli, ["check", "--no-cache", str(vault)])
+    assert not (tmp_path / ".mermaid-lint-cache").exists()
+    CliRunner().invoke(cli, ["check", str(vault)])
+    assert (tmp_path / ".mermaid-lint-cache" / DATABASE).is_file()
+    CliRunner().invoke(cli, ["check", "--cache-dir", "elsewhere", str(vault)])
+    assert (tmp_path / "elsewhere" / DATABASE).is_file()
+    monkeypatch.setenv("MERMAID_LINT_CACHE_DIR", str(tmp_path / "from-env"))
+    CliRunner().invoke(cli, ["fix", "--check", str(vault)])
+    assert (tmp_path / "from-env" / DATABASE).is_file()

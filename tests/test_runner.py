@@ -1,0 +1,134 @@
+"""Parallel runs give exactly the serial results, in the same order; failures in a worker
+are reported, never lost or hung on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mermaid_lint import runner
+from mermaid_lint.api import check_paths, fix_paths
+from mermaid_lint.config import Settings
+from mermaid_lint.files import SourceText
+from mermaid_lint.rules.broken_line_break import BrokenLineBreak
+from mermaid_lint.runner import NoteChecker, NoteFailure
+
+from conftest import FIXTURES, GUIDES
+
+
+def make_vault(root: Path, copies: int = 3) -> Path:
+    """Guides and rule fixtures, each several times (so run-level rules see duplicates)."""
+    sources = sorted(GUIDES.glob("*.md")) + sorted((FIXTURES / "rules").glob("*/bad.md"))
+    for copy in range(copies):
+        for source in sources:
+            name = f"{source.parent.name}-{source.stem}.md"
+            target = root / f"part-{copy}" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return root
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    return make_vault(tmp_path / "vault")
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Start worker processes even for the few notes a test has."""
+    monkeypatch.setattr(runner, "MIN_NOTES_PER_WORKER", 2)
+
+
+def _summary(report) -> tuple:
+    return (report.findings, [(p.path, p.message) for p in report.problems], report.files)
+
+
+def test_parallel_check_equals_serial_in_the_same_order(vault: Path, small_batches):
+    serial = check_paths([str(vault)], jobs=1)
+    parallel = check_paths([str(vault)], jobs=2)
+    assert serial.findings, "the vault must have findings for this test to mean anything"
+    assert {f.code for f in serial.findings} >= {"ML601", "ML303"}  # run-level rules too
+    assert _summary(parallel) == _summary(serial)
+    assert parallel.texts == serial.texts
+
+
+def test_workers_are_really_used(vault: Path, small_batches):
+    sources = {str(p): SourceText(p.read_text(encoding="utf-8"), False, "\n") for p in sorted(vault.rglob("*.md"))}
+    with NoteChecker(Settings(), jobs=2) as checker:
+        parallel = checker.check(sources)
+        assert checker._pool is not None
+    with NoteChecker(Settings(), jobs=1) as checker:
+        serial = checker.check(sources)
+        assert checker._pool is None
+    assert list(parallel) == list(sources)  # the order asked for
+    assert [r.findings for r in parallel.values()] == [r.findings for r in serial.values()]
+    assert [r.facts for r in parallel.values()] == [r.facts for r in serial.values()]
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_parallel_fix_equals_serial(tmp_path: Path, small_batches, unsafe: bool):
+    serial_root = make_vault(tmp_path / "serial")
+    parallel_root = make_vault(tmp_path / "parallel")
+    serial = fix_paths([str(serial_root)], unsafe=unsafe, jobs=1)
+    parallel = fix_paths([str(parallel_root)], unsafe=unsafe, jobs=2)
+    assert serial.fixes_applied > 0
+    if unsafe:  # duplicate-section's run-level fix removed repeated sections
+        assert any("Llama" in old and len(new) < len(old) for old, new in serial.changes.values())
+    relative = {p.relative_to(serial_root): p.read_bytes() for p in sorted(serial_root.rglob("*.md"))}
+    assert relative == {p.relative_to(parallel_root): p.read_bytes() for p in sorted(parallel_root.rglob("*.md"))}
+    assert serial.fixes_applied == parallel.fixes_applied
+
+    def strip(report, root):
+        return [(os.path.relpath(f.path, root), f.line, f.column, f.code, f.message.replace(str(root), "ROOT"))
+                for f in report.findings]
+
+    assert strip(serial, serial_root) == strip(parallel, parallel_root)
+
+
+def test_a_bug_in_a_worker_is_reported_for_that_note_only(vault: Path, small_batches, monkeypatch):
+    target = sorted(vault.rglob("*.md"))[-1]
+    target.write_text(target.read_text(encoding="utf-8") + "\nBOOM\n", encoding="utf-8")
+    original = BrokenLineBreak.check_note
+
+    def explode(self, note, ctx):
+        if "BOOM" in note.text:
+            raise ValueError("rule bug")
+        return original(self, note, ctx)
+
+    monkeypatch.setattr(BrokenLineBreak, "check_note", explode)  # forked workers inherit it
+    report = check_paths([str(vault)], jobs=2)
+    assert [(p.path, p.message) for p in report.problems] == [(str(target), "internal error: ValueError('rule bug')")]
+    assert "Traceback" in report.problems[0].detail
+    serial = check_paths([str(vault)], jobs=1)  # the same bug, in this process
+    assert _summary(report) == _summary(serial)
+
+
+def test_a_killed_worker_fails_the_notes_it_held_and_the_run_ends(vault: Path, small_batches, monkeypatch):
+    notes = sorted(vault.rglob("*.md"))
+    victim = notes[len(notes) // 2]  # not the first note, which the parent checks itself
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nKILL-WORKER\n", encoding="utf-8")
+    original = BrokenLineBreak.check_note
+    parent = os.getpid()
+
+    def die(self, note, ctx):
+        if "KILL-WORKER" in note.text and os.getpid() != parent:
+            os._exit(9)
+        return original(self, note, ctx)
+
+    monkeypatch.setattr(BrokenLineBreak, "check_note", die)
+    report = check_paths([str(vault)], jobs=2)
+    assert report.problems
+    assert all("worker process died" in p.message for p in report.problems)
+    assert str(victim) in {p.path for p in report.problems}
+
+
+def test_few_notes_are_checked_in_this_process(vault: Path):
+    one = sorted(vault.rglob("*.md"))[:3]
+    sources = {str(p): SourceText(p.read_text(encoding="utf-8"), False, "\n") for p in one}
+    with NoteChecker(Settings(), jobs=8) as checker:
+        results = checker.check(sources)
+        assert checker._pool is None
+    assert not any(isinstance(r, NoteFailure) for r in results.values())
