@@ -92,3 +92,36 @@ def test_corpus_front_matter_reads_the_same():
                 _same_as_pure(diagram.front_matter.text)
                 checked += 1
     assert checked > 100
+
+
+@pytest.fixture
+def temp_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_loader.tempfile, "gettempdir", lambda: str(tmp_path))
+    return tmp_path
+
+
+def test_data_files_are_kept_as_json_and_read_back(temp_folder, monkeypatch):
+    text = "keys:\n  theme: {enum: [default, dark]}\n  fontSize: {type: number}\n"
+    first = yaml_loader.load_data_file(text, yaml.SafeLoader)
+    assert first == yaml.safe_load(text)
+    assert len(list(temp_folder.glob(".mermaid-lint-data-*.json"))) == 1
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("the YAML was read again")
+
+    monkeypatch.setattr(yaml_loader.yaml, "load", no_yaml)
+    assert yaml_loader.load_data_file(text, yaml.SafeLoader) == first
+
+
+def test_a_damaged_kept_copy_is_read_from_yaml_again(temp_folder):
+    text = "a: [1, 2]\n"
+    yaml_loader.load_data_file(text, yaml.SafeLoader)
+    (kept,) = temp_folder.glob(".mermaid-lint-data-*.json")
+    kept.write_text("{not json")
+    assert yaml_loader.load_data_file(text, yaml.SafeLoader) == {"a": [1, 2]}
+
+
+def test_data_json_cannot_hold_is_not_kept(temp_folder):
+    text = "1: one\nday: 2024-01-02\n"
+    assert yaml_loader.load_data_file(text, yaml.SafeLoader) == yaml.safe_load(text)
+    assert list(temp_folder.glob(".mermaid-lint-data-*.json")) == []

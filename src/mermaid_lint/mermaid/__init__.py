@@ -415,6 +415,8 @@ def load() -> MermaidKnowledge:
 
     import yaml
 
+    from ..yaml_loader import load_data_file
+
     text = (
         importlib.resources.files(__name__)
         .joinpath(_DATA_FILE)
@@ -422,4 +424,4 @@ def load() -> MermaidKnowledge:
     )
     # The C loader is ~8x faster here; PyYAML may be built without libyaml.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return MermaidKnowledge(yaml.load(text, Loader=loader))  # noqa: S506 - a safe loader
+    return MermaidKnowledge(load_data_file(text, loader))

@@ -1,0 +1,51 @@
+"""Commands import only what they need (the figures are in docs/performance.md; here only
+which modules get imported, which does not depend on the machine)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GUIDES
+
+HEAVY = ("lark", "markdown_it", "rich", "yaml", "multiprocessing", "concurrent.futures")
+PROBE = """
+import json, sys
+from mermaid_lint.cli import cli
+try:
+    cli(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+heavy = {heavy!r}
+print(json.dumps(sorted({{m.split(".")[0] if not m.startswith("concurrent") else "concurrent.futures"
+                         for m in sys.modules if m.startswith(heavy)}})))
+"""
+
+
+def imported(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+                            capture_output=True, text=True, check=True)
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [["--version"], ["rules"], ["explain", "ML401"], ["check", "--help"]])
+def test_commands_that_check_nothing_import_no_parser(args):
+    assert imported(*args) == set()
+
+
+def test_a_run_answered_from_the_cache_imports_no_parser(tmp_path: Path):
+    note = tmp_path / "note.md"
+    note.write_bytes((GUIDES / "llama-vault-note.md").read_bytes())
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--format", "json"]
+    assert {"lark", "markdown_it", "yaml"} <= imported("check", *cache, str(note))
+    assert imported("check", *cache, str(note)) == set()
+
+
+def test_one_file_starts_no_worker_processes(tmp_path: Path):
+    note = tmp_path / "note.md"
+    note.write_bytes((GUIDES / "llama-vault-note.md").read_bytes())
+    assert not {"multiprocessing", "concurrent.futures"} & imported("check", "--no-cache", "-j", "4", str(note))
