@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import Any
 
@@ -222,6 +223,14 @@ class Diagram:
         for item in ([self.header] if self.header else []) + self.body:
             lines[item.number] = item.text
         return "\n".join(lines) + "\n"
+
+    @cached_property
+    def parsed_body(self) -> Any:
+        """bodies.BodyResult, parsed once for every rule; None when the type has no grammar."""
+        from .bodies import parse_body  # bodies import nothing from here; late to keep model light
+
+        diagram_type = self.diagram_type
+        return parse_body(diagram_type, self.masked_text()) if diagram_type else None
 
 
 @dataclass

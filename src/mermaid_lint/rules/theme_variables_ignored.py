@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ..mermaid.effective import effective_theme, setting
 from ..model import Severity
+from ._edits import replace_keeping_quotes
 from .base import FixSafety, Rule
 
 
@@ -54,9 +55,7 @@ class ThemeVariablesIgnored(Rule):
         else:
             located = theme_setting.located
             where = f"the theme is `{theme}` (line {block.file_line(located.key_start[0])})"
-            raw = block.lines[located.value_start[0]][located.value_start[1]:located.value_end[1]]
-            quote = raw[0] if raw[:1] in ("'", '"') else ""
-            edits.append(block.edit(located.value_start, located.value_end, f"{quote}base{quote}"))
+            edits.append(replace_keeping_quotes(block, located.value_start, located.value_end, "base"))
         located = variables.located
         yield ctx.in_block(
             self, block, located.key_start, located.key_end,
