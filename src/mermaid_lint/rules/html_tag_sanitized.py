@@ -6,9 +6,10 @@ from ..mermaid import load
 from ..model import Severity
 from .base import Rule
 
-# An HTML-looking tag as a browser would read it; `<<fork>>`-style annotations are excluded
-# by the look-behind/ahead, arrows (`<--`, `<|--`) by the letter after `<`.
-TAG = re.compile(r"(?<!<)<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>(?!>)")
+# An HTML-looking tag as a browser reads it (a tag name runs to a space, `/` or `>`, so
+# `<K, V>` is the element `k,`); `<<fork>>`-style annotations are excluded by the
+# look-behind/ahead, arrows (`<--`, `<|--`) by the letter after `<`.
+TAG = re.compile(r"(?<!<)<(/?)([A-Za-z][^\s/<>]*)(?:\s[^<>]*)?/?>(?!>)")
 
 
 class HtmlTagSanitized(Rule):
