@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import Any
 
@@ -215,6 +216,14 @@ class Diagram:
             return None
         words = self.header.text.split()
         return words[0].rstrip(";:") if words else None
+
+    @cached_property
+    def parsed_body(self) -> Any:
+        """The parsed body (bodies.BodyResult), once per diagram; None without a grammar."""
+        from .bodies import parse_body  # imported late: the body grammars load on first use
+
+        kind = self.diagram_type
+        return parse_body(kind, self.masked_text()) if kind else None
 
     def masked_text(self) -> str:
         """The block with front-matter, directive and comment lines blanked (line numbers kept)."""
