@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import Settings
 from .engine import NoteResult, check_note, check_run, load_note
-from .files import InputError, SourceText, decode, encode, expand_paths, is_mermaid_file, read_source, write_atomically
+from .files import InputError, SourceText, encode, source_from_text, expand_paths, is_mermaid_file, read_source, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .model import Finding
 
@@ -77,7 +77,7 @@ def check_paths(paths: list[str], settings: Settings | None = None) -> RunReport
 
 def check_text(text: str, path: str = "<stdin>", settings: Settings | None = None) -> list[Finding]:
     """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
-    source = decode(text.encode("utf-8"))
+    source = source_from_text(text)
     problems: list[FileProblem] = []
     found = _check_texts({path: source.text}, {path: source}, settings or Settings(), problems)
     if problems:
@@ -96,7 +96,7 @@ def _fix_sources(sources: dict[str, SourceText], settings: Settings, unsafe: boo
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
              unsafe: bool = False) -> tuple[str, list[Finding]]:
     """The fixed text and the findings that remain."""
-    source = decode(text.encode("utf-8"))
+    source = source_from_text(text)
     problems: list[FileProblem] = []
     outcome = _fix_sources({path: source}, settings or Settings(), unsafe, problems)[path]
     if problems or outcome.refused:

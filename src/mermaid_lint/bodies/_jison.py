@@ -129,7 +129,8 @@ class Rule:
 
     `ops` run in order: "pop", "push:STATE", "once:STATE" (push only the first time any
     `once` rule fires: Mermaid's `firstGraph()`), "less:N" (keep only N characters and
-    re-read the rest). `hook` can shorten or drop a match, or raise a MermaidError.
+    re-read the rest). `hook` can shorten a match, or drop it (no token: `ops` do not run),
+    or raise a MermaidError.
     """
 
     pattern: str
@@ -137,7 +138,6 @@ class Rule:
     states: tuple[str, ...] = ("INITIAL",)
     ops: tuple[str, ...] = ()
     hook: Callable[[str, int], tuple[str | None, int]] | None = None
-    flags: int = 0
 
 
 @dataclass
@@ -157,10 +157,7 @@ class JisonLexer:
         self.matchers: dict[str, tuple[re.Pattern[str], list[Rule]]] = {}
         for state in states:
             active = [r for r in self.rules if "*" in r.states or state in r.states]
-            alternation = "|".join(
-                f"(?P<r{k}>{'(?i:' if r.flags & re.IGNORECASE else '(?:'}{r.pattern}))"
-                for k, r in enumerate(active)
-            )
+            alternation = "|".join(f"(?P<r{k}>{r.pattern})" for k, r in enumerate(active))
             self.matchers[state] = (re.compile(alternation, re.ASCII | flags), active)
 
     def lex(self, text: str) -> Iterator[Lexed]:
@@ -177,9 +174,12 @@ class JisonLexer:
                 raise MermaidError(pos, "Unrecognized text")
             rule = active[int(m.lastgroup[1:])]  # type: ignore[index]
             token, length = rule.token, m.end() - pos
+            ops = rule.ops
             if rule.hook is not None:
                 token, length = rule.hook(m.group(), pos)
-            for op in rule.ops:
+                if token is None:
+                    ops = ()  # the hook dropped the match before the rule's state moves
+            for op in ops:
                 if op == "pop":
                     if len(stack) > 1:
                         stack.pop()
@@ -194,11 +194,10 @@ class JisonLexer:
             start, pos = pos, pos + length
             if token is not None:
                 yield Lexed(token, text[start:pos], start, pos, tuple(stack))
-            elif length == 0 and not rule.ops:
+            if start >= len(text):
+                return  # Jison matches once at the end of the input, then reports the end
+            if length == 0 and token is None and not ops:
                 raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
-            if start >= len(text) and token is not None and length == 0:
-                # Jison's end-of-input rule fires once, then the lexer reports the end.
-                return
 
 
 class Source:
@@ -289,25 +288,50 @@ class ParseFailure:
     previous: list[Lexed] = field(default_factory=list)
 
 
-def run(parser: Lark, lexer: JisonLexer, source: Source) -> Tree[Token] | ParseFailure:
-    """Feed the lexer's tokens to the LALR parser; a tree, or where it failed."""
-    interactive = parser.parse_interactive("")
+def run(parser: Lark, lexer: JisonLexer, source: Source,
+        merge: frozenset[str] = frozenset()) -> Tree[Token] | ParseFailure:
+    """Feed the lexer's tokens to the LALR parser; a tree, or where it failed.
+
+    Runs of the token types in `merge` go in as one token: the grammar only ever repeats them
+    (Mermaid's edge text is one character a token), and fewer tokens parse faster.
+    Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
+    """
+    state = parser.parse_interactive("").parser_state
     seen: list[Lexed] = []
+
+    def feed(lexed: Lexed) -> ParseFailure | None:
+        try:
+            state.feed_token(Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end))
+        except UnexpectedToken as exc:
+            return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=seen)
+        seen.append(lexed)
+        if len(seen) > 8:
+            del seen[0]
+        return None
+
+    pending: Lexed | None = None
     try:
         for lexed in lexer.lex(source.text):
-            line, column = source.position(lexed.start)
-            token = Token(lexed.type, lexed.value, lexed.start, line + 1, column + 1,
-                          end_pos=lexed.end)
-            try:
-                interactive.feed_token(token)
-            except UnexpectedToken as exc:
-                return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=seen)
-            seen.append(lexed)
-            if len(seen) > 8:
-                del seen[0]
+            if pending is not None:
+                if lexed.type == pending.type and lexed.start == pending.end:
+                    pending = Lexed(pending.type, pending.value + lexed.value, pending.start,
+                                    lexed.end, lexed.state_stack)
+                    continue
+                failure = feed(pending)
+                if failure is not None:
+                    return failure
+                pending = None
+            if lexed.type in merge:
+                pending = lexed
+                continue
+            failure = feed(lexed)
+            if failure is not None:
+                return failure
+        if pending is not None and (failure := feed(pending)) is not None:
+            return failure
         end = len(source.text)
         try:
-            return interactive.feed_eof(Token("$END", "", end, 1, 1)) or Tree("start", [])
+            return state.feed_token(Token("$END", "", end, 1, 1), True) or Tree("start", [])
         except UnexpectedToken as exc:
             return ParseFailure(end, None, frozenset(exc.expected), previous=seen,
                                 stack=seen[-1].state_stack if seen else ())

@@ -43,12 +43,16 @@ def _summary(run: RunReport, console: Console, options: dict) -> None:
     unsafe = sum(1 for f in run.findings if f.fix and not f.fix.safe)
     if run.fixes_applied:
         console.print(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).")
+    unchecked = f"; {len(run.problems)} path(s) could not be checked" if run.problems else ""
     if not run.findings:
-        console.print(f"[green]All checks passed[/] ({run.files} file(s)).")
+        if run.files:
+            console.print(f"[green]All checks passed[/] ({run.files} file(s){unchecked}).")
+        else:
+            console.print(f"No file was checked{unchecked}.")
         return
     console.print(
         f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
-        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s)."
+        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){unchecked}."
     )
     if fixable and not options.get("fixing"):
         console.print(f"[cyan]\\[*][/] {fixable} fixable with `mermaid-lint fix`"

@@ -5,7 +5,6 @@ import difflib
 from ..mermaid import load
 from ..mermaid.effective import config_entries
 from ..model import Severity
-from ._edits import replace_keeping_quotes
 from .base import FixSafety, Rule
 
 
@@ -84,6 +83,6 @@ class InvalidConfigValue(Rule):
                 if suggestion:
                     message += f"; did you mean `{suggestion}`?"
             located = entry.located
-            edits = [replace_keeping_quotes(block, located.value_start, located.value_end, suggestion)] if suggestion else []
+            edits = [block.replace_scalar(located.value_start, located.value_end, suggestion)] if suggestion else []
             yield ctx.in_block(self, block, located.value_start, located.value_end, message, edits,
                                f"replace with {suggestion}")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from ..mermaid.effective import effective_theme, setting
 from ..model import Severity
-from ._edits import replace_keeping_quotes
 from .base import FixSafety, Rule
 
 
@@ -55,7 +54,7 @@ class ThemeVariablesIgnored(Rule):
         else:
             located = theme_setting.located
             where = f"the theme is `{theme}` (line {block.file_line(located.key_start[0])})"
-            edits.append(replace_keeping_quotes(block, located.value_start, located.value_end, "base"))
+            edits.append(block.replace_scalar(located.value_start, located.value_end, "base"))
         located = variables.located
         yield ctx.in_block(
             self, block, located.key_start, located.key_end,

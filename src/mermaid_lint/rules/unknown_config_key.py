@@ -3,7 +3,6 @@ from __future__ import annotations
 from ..mermaid import load
 from ..mermaid.effective import config_entries
 from ..model import Severity
-from ._edits import replace_keeping_quotes
 from .base import FixSafety, Rule
 
 
@@ -66,6 +65,6 @@ class UnknownConfigKey(Rule):
                 source_keys = directive.locations if directive else diagram.front_matter.locations
                 sibling = (*([] if directive else ["config"]), *path[:-1], suggestion)
                 if len(path) == 1 and name in misnamed and tuple(sibling) not in source_keys:
-                    edits.append(replace_keeping_quotes(block, located.key_start, located.key_end, suggestion))
+                    edits.append(block.replace_scalar(located.key_start, located.key_end, suggestion))
             yield ctx.in_block(self, block, located.key_start, located.key_end, message, edits,
                                f"rename to {suggestion}")
