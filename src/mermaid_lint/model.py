@@ -238,14 +238,6 @@ class Diagram:
             lines[item.number] = item.text
         return "\n".join(lines) + "\n"
 
-    @cached_property
-    def parsed_body(self) -> Any:
-        """bodies.BodyResult, parsed once for every rule; None when the type has no grammar."""
-        from .bodies import parse_body  # bodies import nothing from here; late to keep model light
-
-        diagram_type = self.diagram_type
-        return parse_body(diagram_type, self.masked_text()) if diagram_type else None
-
 
 @dataclass
 class Heading:
