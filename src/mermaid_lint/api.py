@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import Settings
 from .engine import NoteResult, check_run
-from .files import InputError, SourceText, decode, encode, expand_paths, read_source, write_atomically
+from .files import InputError, SourceText, encode, expand_paths, read_source, source_from_text, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .model import Finding
 from .runner import NoteChecker, NoteFailure
@@ -78,7 +78,7 @@ def check_paths(paths: list[str], settings: Settings | None = None, *, jobs: int
 
 def check_text(text: str, path: str = "<stdin>", settings: Settings | None = None) -> list[Finding]:
     """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
-    source = decode(text.encode("utf-8"))
+    source = source_from_text(text)
     problems: list[FileProblem] = []
     with NoteChecker(settings or Settings()) as checker:
         found = _check_texts({path: source.text}, {path: source}, checker, problems)
@@ -99,7 +99,7 @@ def _fix_sources(sources: dict[str, SourceText], checker: NoteChecker, unsafe: b
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
              unsafe: bool = False) -> tuple[str, list[Finding]]:
     """The fixed text and the findings that remain."""
-    source = decode(text.encode("utf-8"))
+    source = source_from_text(text)
     problems: list[FileProblem] = []
     with NoteChecker(settings or Settings()) as checker:
         outcome = _fix_sources({path: source}, checker, unsafe, problems)[path]

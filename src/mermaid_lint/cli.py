@@ -164,6 +164,10 @@ def list_rules(output_format):
         enabled = "" if rule.default_enabled else " (off by default)"
         click.echo(f"{rule.code}  {rule.name:<32} {rule.severity.value:<8} {fix_mark:<5} {rule.summary}{enabled}")
     click.echo("\nfix = safe fix, fix* = unsafe fix (--unsafe-fixes)")
+    from .bodies import supported_types
+
+    click.echo("Diagram bodies checked for syntax (ML003): " + ", ".join(sorted(supported_types()))
+               + "; other types are passed through.")
 
 
 @cli.command()
@@ -174,9 +178,9 @@ def explain(rule):
         found = resolve_rule(rule)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"{found.code} {found.name} ({found.severity.value}, fix: {found.fix_safety.value})\n")
-    click.echo(found.summary + ".\n")
-    click.echo(found.documentation())
+    from .rule_docs import explain_text
+
+    click.echo(explain_text(found))
 
 
 def main() -> None:

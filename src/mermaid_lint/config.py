@@ -25,6 +25,7 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code -> options
+    mermaid_version: str | None = None  # target release; a note's `%% Mermaid version` comment wins
 
     def __post_init__(self) -> None:
         for selector in self.select + self.extend_select + self.ignore:

@@ -57,6 +57,10 @@ def decode(data: bytes) -> SourceText:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise InputError(f"line {line}: not valid UTF-8 (byte offset {error.start}); skipped") from None
+    return source_from_text(text)
+
+
+def source_from_text(text: str) -> SourceText:
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 from typing import Any
 
@@ -114,6 +115,12 @@ class Block:
     def edit(self, start: Pos, end: Pos, replacement: str) -> Edit:
         return Edit(self.offset(start), self.offset(end), self.to_note_text(replacement))
 
+    def replace_scalar(self, start: Pos, end: Pos, value: str) -> Edit:
+        """Replace a key or value written at start..end, keeping the quotes it was written with."""
+        written = self.lines[start[0]][start[1] : end[1]] if start[0] == end[0] else ""
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        return self.edit(start, end, f"{quote}{value}{quote}")
+
     def replace_lines(self, first: int, last: int, new_lines: list[str]) -> Edit:
         """Replace whole block lines first..last (inclusive) with new_lines (may be empty)."""
         start = self.line_starts[first]
@@ -215,6 +222,14 @@ class Diagram:
             return None
         words = self.header.text.split()
         return words[0].rstrip(";:") if words else None
+
+    @cached_property
+    def parsed_body(self) -> Any:
+        """The parsed body (bodies.BodyResult), once per diagram; None without a grammar."""
+        from .bodies import parse_body  # imported late: the body grammars load on first use
+
+        kind = self.diagram_type
+        return parse_body(kind, self.masked_text()) if kind else None
 
     def masked_text(self) -> str:
         """The block with front-matter, directive and comment lines blanked (line numbers kept)."""

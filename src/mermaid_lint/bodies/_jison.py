@@ -11,6 +11,7 @@ body's Lark LALR parser, and turns the first failure into a `BodySyntaxError`.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -129,7 +130,8 @@ class Rule:
 
     `ops` run in order: "pop", "push:STATE", "once:STATE" (push only the first time any
     `once` rule fires: Mermaid's `firstGraph()`), "less:N" (keep only N characters and
-    re-read the rest). `hook` can shorten or drop a match, or raise a MermaidError.
+    re-read the rest). `hook` can shorten a match, or drop it (no token: `ops` do not run),
+    or raise a MermaidError.
     """
 
     pattern: str
@@ -137,10 +139,9 @@ class Rule:
     states: tuple[str, ...] = ("INITIAL",)
     ops: tuple[str, ...] = ()
     hook: Callable[[str, int], tuple[str | None, int]] | None = None
-    flags: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Lexed:
     type: str
     value: str
@@ -157,10 +158,7 @@ class JisonLexer:
         self.matchers: dict[str, tuple[re.Pattern[str], list[Rule]]] = {}
         for state in states:
             active = [r for r in self.rules if "*" in r.states or state in r.states]
-            alternation = "|".join(
-                f"(?P<r{k}>{'(?i:' if r.flags & re.IGNORECASE else '(?:'}{r.pattern}))"
-                for k, r in enumerate(active)
-            )
+            alternation = "|".join(f"(?P<r{k}>{r.pattern})" for k, r in enumerate(active))
             self.matchers[state] = (re.compile(alternation, re.ASCII | flags), active)
 
     def lex(self, text: str) -> Iterator[Lexed]:
@@ -177,9 +175,12 @@ class JisonLexer:
                 raise MermaidError(pos, "Unrecognized text")
             rule = active[int(m.lastgroup[1:])]  # type: ignore[index]
             token, length = rule.token, m.end() - pos
+            ops = rule.ops
             if rule.hook is not None:
                 token, length = rule.hook(m.group(), pos)
-            for op in rule.ops:
+                if token is None:
+                    ops = ()  # the hook dropped the match before the rule's state moves
+            for op in ops:
                 if op == "pop":
                     if len(stack) > 1:
                         stack.pop()
@@ -194,11 +195,10 @@ class JisonLexer:
             start, pos = pos, pos + length
             if token is not None:
                 yield Lexed(token, text[start:pos], start, pos, tuple(stack))
-            elif length == 0 and not rule.ops:
+            if start >= len(text):
+                return  # Jison matches once at the end of the input, then reports the end
+            if length == 0 and token is None and not ops:
                 raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
-            if start >= len(text) and token is not None and length == 0:
-                # Jison's end-of-input rule fires once, then the lexer reports the end.
-                return
 
 
 class Source:
@@ -268,6 +268,11 @@ def encode_entities(source: Source) -> None:
     source.sub(re.compile(r"#\w+;", re.ASCII), entity)
 
 
+def decode_entities(text: str) -> str:
+    """Mermaid's `decodeEntities`: how an encoded `#name;` reads in a label (`&name;`)."""
+    return text.replace("\ufb02\xb0\xb0", "&#").replace("\ufb02\xb0", "&").replace("\xb6\xdf", ";")
+
+
 def clean_tags(source: Source) -> None:
     """Mermaid's `cleanupText`: `="..."` attributes inside HTML tags get single quotes."""
     source.sub(
@@ -289,31 +294,60 @@ class ParseFailure:
     previous: list[Lexed] = field(default_factory=list)
 
 
-def run(parser: Lark, lexer: JisonLexer, source: Source) -> Tree[Token] | ParseFailure:
-    """Feed the lexer's tokens to the LALR parser; a tree, or where it failed."""
-    interactive = parser.parse_interactive("")
-    seen: list[Lexed] = []
+def run(parser: Lark, lexer: JisonLexer, source: Source,
+        merge: frozenset[str] = frozenset()) -> Tree[Token] | ParseFailure:
+    """Feed the lexer's tokens to the LALR parser; a tree, or where it failed.
+
+    Runs of the token types in `merge` go in as one token: the grammar only ever repeats them
+    (Mermaid's edge text is one character a token), and fewer tokens parse faster.
+    Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
+    """
+    state = parser.parse_interactive("").parser_state
+    seen: deque[Lexed] = deque(maxlen=32)  # the context an error message looks back at
+
+    def feed(lexed: Lexed) -> ParseFailure | None:
+        try:
+            state.feed_token(Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end))
+        except UnexpectedToken as exc:
+            return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=list(seen))
+        seen.append(lexed)
+        return None
+
+    pending: Lexed | None = None
     try:
         for lexed in lexer.lex(source.text):
-            line, column = source.position(lexed.start)
-            token = Token(lexed.type, lexed.value, lexed.start, line + 1, column + 1,
-                          end_pos=lexed.end)
-            try:
-                interactive.feed_token(token)
-            except UnexpectedToken as exc:
-                return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=seen)
-            seen.append(lexed)
-            if len(seen) > 8:
-                del seen[0]
+            if pending is not None:
+                if lexed.type == pending.type and lexed.start == pending.end:
+                    pending = Lexed(pending.type, pending.value + lexed.value, pending.start,
+                                    lexed.end, lexed.state_stack)
+                    continue
+                failure = feed(pending)
+                if failure is not None:
+                    return failure
+                pending = None
+            if lexed.type in merge:
+                pending = lexed
+                continue
+            failure = feed(lexed)
+            if failure is not None:
+                return failure
+        if pending is not None and (failure := feed(pending)) is not None:
+            return failure
         end = len(source.text)
         try:
-            return interactive.feed_eof(Token("$END", "", end, 1, 1)) or Tree("start", [])
+            return state.feed_token(Token("$END", "", end, 1, 1), True) or Tree("start", [])
         except UnexpectedToken as exc:
-            return ParseFailure(end, None, frozenset(exc.expected), previous=seen,
+            return ParseFailure(end, None, frozenset(exc.expected), previous=list(seen),
                                 stack=seen[-1].state_stack if seen else ())
     except MermaidError as exc:
-        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint, previous=seen,
-                            stack=seen[-1].state_stack if seen else ())
+        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint,
+                            previous=list(seen), stack=seen[-1].state_stack if seen else ())
+
+
+def header_word(text: str, default: str) -> str:
+    """The diagram keyword the block starts with (`graph`, `classDiagram-v2`, ...)."""
+    words = text.split(None, 1)
+    return words[0] if words else default
 
 
 def syntax_error(source: Source, pos: int, message: str, expected: Sequence[str] = (),

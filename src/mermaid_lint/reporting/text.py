@@ -70,12 +70,16 @@ def _summary(run: RunReport, write: Writer, options: dict) -> None:
     unsafe = sum(1 for f in run.findings if f.fix and not f.fix.safe)
     if run.fixes_applied:
         write([(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")])
+    unchecked = f"; {len(run.problems)} path(s) could not be checked" if run.problems else ""
     if not run.findings:
-        write([("All checks passed", "green"), (f" ({run.files} file(s)).", "")])
+        if run.files:
+            write([("All checks passed", "green"), (f" ({run.files} file(s){unchecked}).", "")])
+        else:
+            write([(f"No file was checked{unchecked}.", "")])
         return
     write([(
         f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
-        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s).", "")])
+        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){unchecked}.", "")])
     if fixable and not options.get("fixing"):
         write([("[*]", "cyan"), (f" {fixable} fixable with `mermaid-lint fix`"
                                  + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".", "")])

@@ -28,8 +28,10 @@ def _normalise(text: str) -> str:
 class DuplicateSection(Rule):
     """
     What it does: finds a section with a Mermaid diagram that repeats an earlier section of
-    the same file or of another file in the same run: the same diagram, the same heading in
-    the same file, or the same heading with nearly the same text in another file.
+    the same file or of another file in the same run: the same diagrams, the same heading in
+    the same file, or the same heading with nearly the same text in another file. Diagrams
+    repeated on purpose (in 3 or more files, like a signature, or in the `allow` option) do
+    not count.
 
     Why: whole sections pasted twice make a guide longer and let the copies drift apart;
     readers cannot tell which one is current.
@@ -51,7 +53,9 @@ class DuplicateSection(Rule):
     summary = "A section repeats an earlier one (same heading or same diagram)"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
-    options = {"levels": [2], "similarity": 0.8}
+    # boilerplate_files: a diagram in this many files is a signature, not a paste;
+    # allow: texts whose diagrams are repeated on purpose.
+    options = {"levels": [2], "similarity": 0.8, "boilerplate_files": 3, "allow": []}
 
     def collect(self, note, ctx):
         levels = set(self.option(ctx, "levels"))
@@ -76,13 +80,19 @@ class DuplicateSection(Rule):
         return sections
 
     def check_run(self, facts, ctx):
+        boilerplate = self._boilerplate(facts, ctx)
         similarity = self.option(ctx, "similarity")
-        seen_diagrams: dict[str, tuple[str, SectionFacts]] = {}
+        seen_diagrams: dict[tuple[str, ...], tuple[str, SectionFacts]] = {}
         seen_headings: dict[tuple[int, str], list[tuple[str, SectionFacts]]] = {}
         for item in facts:
             for section in item.facts:
+                own = tuple(d for d in section.diagrams if d not in boilerplate)
                 key = (section.level, _normalise(section.heading).lower())
-                earlier = self._earlier(item.path, section, key, seen_diagrams, seen_headings, similarity)
+                earlier = None
+                if own and own in seen_diagrams:
+                    earlier = seen_diagrams[own], "the same diagram" + ("s" if len(own) > 1 else "")
+                else:
+                    earlier = self._namesake(item.path, section, seen_headings.get(key, []), similarity)
                 if earlier:
                     (path, other), why = earlier
                     place = "earlier in this file" if path == item.path else f"in {path}"
@@ -93,16 +103,28 @@ class DuplicateSection(Rule):
                         [Edit(section.start, section.end, "")], "remove the repeated section",
                     )
                     continue
-                for diagram in section.diagrams:
-                    seen_diagrams.setdefault(diagram, (item.path, section))
+                if own:
+                    seen_diagrams.setdefault(own, (item.path, section))
                 seen_headings.setdefault(key, []).append((item.path, section))
 
+    def _boilerplate(self, facts, ctx) -> set[str]:
+        """Diagrams repeated on purpose: in many files (a signature), or allow-listed."""
+        files: dict[str, set[str]] = {}
+        for item in facts:
+            for section in item.facts:
+                for diagram in section.diagrams:
+                    files.setdefault(diagram, set()).add(item.path)
+        allowed = [_normalise(text) for text in self.option(ctx, "allow")]
+        threshold = self.option(ctx, "boilerplate_files")
+        return {
+            diagram for diagram, paths in files.items()
+            if len(paths) >= threshold or any(text in diagram for text in allowed)
+        }
+
     @staticmethod
-    def _earlier(path, section, key, seen_diagrams, seen_headings, similarity):
-        for diagram in section.diagrams:
-            if diagram in seen_diagrams:
-                return seen_diagrams[diagram], "the same diagram"
-        for other_path, other in seen_headings.get(key, []):
+    def _namesake(path, section, namesakes, similarity):
+        """An earlier section with the same heading: in this file, or pasted (same lines)."""
+        for other_path, other in namesakes:
             if other_path == path:
                 return (other_path, other), "the same heading"
             shared = len(section.lines & other.lines) / max(1, len(section.lines | other.lines))

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from ..model import Severity
+from .base import Rule
+
+
+class SyntaxError_(Rule):
+    """
+    What it does: parses the diagram body with a grammar that follows Mermaid's own and
+    reports the first place real Mermaid would reject, with what was expected and, for the
+    common cases, a hint. Diagram types without a grammar yet are passed through
+    (`mermaid-lint rules` lists the checked types).
+
+    Why: Mermaid shows "Syntax error in text" (or nothing) instead of the diagram; finding the
+    unquoted `(` in a long label by hand is slow.
+
+    Example:
+        flowchart TD
+            A[Start (beta)] --> B
+
+    Use instead:
+        flowchart TD
+            A["Start (beta)"] --> B
+    """
+
+    code = "ML003"
+    name = "syntax-error"
+    summary = "The diagram body does not parse: Mermaid will not render it"
+    severity = Severity.ERROR
+
+    def check_diagram(self, diagram, ctx):
+        result = diagram.parsed_body
+        if result is None or result.error is None:
+            return
+        error = result.error
+        block = diagram.block
+        line = min(error.line, len(block.lines) - 1)
+        column = min(error.column, len(block.lines[line]))
+        message = f"Mermaid cannot parse this {result.diagram_type}: {error.message}"
+        if error.expected:
+            message += f" (expected {', '.join(error.expected[:6])})"
+        if error.hint:
+            message += f"; {error.hint}"
+        end = (line, min(column + 1, len(block.lines[line])) if block.lines[line] else column)
+        yield ctx.in_block(self, block, (line, column), end, message)

@@ -1,0 +1,50 @@
+"""Whatever the input, the tool answers without crashing, and fixing is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mermaid_lint import check_paths, check_text, fix_text
+from mermaid_lint.files import MAX_BYTES
+
+from conftest import require_corpus
+
+PIECES = [
+    "```mermaid\n", "```\n", "~~~mermaid\n", "~~~\n", "---\n", "config:\n", "  theme: dark\n",
+    "  themeVariables:\n", "    primaryColor: '#fff'\n", "%%{init: {'theme': 'base'}}%%\n",
+    "%%{init: {'graph': {'curve': 'linear'},}}%%\n", "%%{\n", "}%%\n", "%% comment\n",
+    "graph TD\n", "gantt\n", "mindmap\n", "  A[x<b/r>y] --> B\n", "  t :a1, 2024-01, 1M // c\n",
+    "## Heading\n", "> ", "- ", "  ", "\n", "<!--\n", "-->\n", "title: 'x\n", "\r\n", "\t",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=40))
+def test_any_text_is_checked_and_fixed_without_crash(pieces):
+    text = "".join(pieces)
+    check_text(text, "fuzz.md")
+    try:
+        once, _ = fix_text(text, "fuzz.md", unsafe=True)
+    except RuntimeError as refused:  # a refused fix is reported, never applied
+        assert "left unchanged" in str(refused)
+        return
+    twice, _ = fix_text(once, "fuzz.md", unsafe=True)
+    assert twice == once
+
+
+def test_too_large_file_is_skipped_with_a_message(tmp_path: Path):
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as out:
+        out.truncate(MAX_BYTES + 1)
+    report = check_paths([str(huge)])
+    assert [p.message for p in report.problems] == ["file too large (16 MiB, limit 16 MiB); skipped"]
+
+
+def test_dev_corpus_never_crashes():
+    corpus = require_corpus()
+    report = check_paths([str(corpus)])
+    assert report.files > 500
+    assert not [p for p in report.problems if "internal error" in p.message]
