@@ -23,9 +23,10 @@ def grammar_dir() -> Path:
 
 
 @cache
-def lalr_parser(name: str, start: str = "start", tree_positions: bool = True) -> Lark:
+def lalr_parser(name: str, start: str = "start", tree_positions: bool = False) -> Lark:
     """The LALR parser for `grammars/<name>.lark`. Tokens always carry their positions;
-    `tree_positions` also gives every subtree its span (`meta`), which costs time per node."""
+    `tree_positions=True` also gives every subtree its span (`meta`), which costs about a
+    sixth of the parse time on the body grammars, so only parsers that read `meta` ask."""
     from lark import Lark  # here: finding the grammars (for the cache key) needs no parser
 
     path = grammar_dir() / f"{name}.lark"

@@ -33,7 +33,7 @@ DIRECTIVE_HEAD = re.compile(r"%%\{\s*(\w+)\s*(:)?")
 
 
 def parse_block(block: Block) -> Diagram:
-    tree = lalr_parser("block", tree_positions=False).parse(block.text)  # tokens carry lines
+    tree = lalr_parser("block").parse(block.text)
     front_matter = None
     directives: list[Directive] = []
     comments: list[BodyLine] = []
@@ -184,7 +184,7 @@ def _judge_args(directive: Directive) -> None:
     lenient_error: UnexpectedInput | None = None
     quirks: list[tuple[Pos, Pos, str]] = []
     try:
-        tree = lalr_parser("directive").parse(directive.text)
+        tree = lalr_parser("directive", tree_positions=True).parse(directive.text)  # spans of {} and []
         args = tree.children[1] if len(tree.children) > 1 else None
         if args is not None:
             directive.value = _value(args, (), directive, quirks)
