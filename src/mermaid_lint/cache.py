@@ -170,6 +170,8 @@ class ResultCache:
             try:
                 _make_cache_dir(self.directory)
                 connection = sqlite3.connect(self.directory / DATABASE, timeout=LOCK_TIMEOUT)
+                # No fsync per run: a cache lost or damaged by a crash is only rebuilt.
+                connection.execute("PRAGMA synchronous = OFF")
                 if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     with connection:
                         connection.execute("DROP TABLE IF EXISTS results")
