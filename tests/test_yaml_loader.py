@@ -27,12 +27,7 @@ INVALID = [
 
 
 def _pure(text: str):
-    loader = JsonSchemaLoader(text)
-    try:
-        node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
+    return yaml_loader._compose_and_construct(JsonSchemaLoader, text)
 
 
 def _marks(node) -> list:

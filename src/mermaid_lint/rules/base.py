@@ -28,7 +28,10 @@ class RunFacts:
 
 class Rule:
     """A rule: metadata beside its logic. The docstring is its documentation; it has the
-    sections `What it does`, `Why`, `Example` and `Use instead` that `explain` prints."""
+    sections `What it does`, `Why`, `Example` and `Use instead` that `explain` prints.
+
+    check_note, check_diagram and collect read only the note and the settings: their results
+    are cached by the note's path and text (cache.py) and computed in worker processes."""
 
     code: ClassVar[str]
     name: ClassVar[str]
