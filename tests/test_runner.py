@@ -132,3 +132,21 @@ def test_few_notes_are_checked_in_this_process(vault: Path):
         results = checker.check(sources)
         assert checker._pool is None
     assert not any(isinstance(r, NoteFailure) for r in results.values())
+
+
+def test_run_facts_stay_small(vault: Path):
+    """Every note's facts wait in memory (and go through a pipe) until the run ends: they
+    must be digests and positions, not copies of the note."""
+    import pickle
+
+    from mermaid_lint.engine import check_note, load_note
+    from mermaid_lint.files import read_source
+
+    settings = Settings()
+    rules = settings.enabled_rules()
+    texts = facts = 0
+    for path in sorted(vault.rglob("*.md")):
+        result = check_note(load_note(str(path), read_source(path), False), settings, rules)
+        texts += path.stat().st_size
+        facts += len(pickle.dumps(result.facts))
+    assert facts < texts / 2  # a copy of the text would be more than the text

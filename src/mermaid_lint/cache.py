@@ -12,6 +12,7 @@ crafted file, so unpickling builds only mermaid-lint's own model classes, nothin
 
 from __future__ import annotations
 
+import array
 import hashlib
 import io
 import json
@@ -38,6 +39,8 @@ DEPENDENCIES = ("lark", "markdown_it", "yaml")
 SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
 # Modules whose classes a result may contain (rule modules hold the run-level facts' classes).
 RESULT_MODULES = ("mermaid_lint.model", "mermaid_lint.engine", "mermaid_lint.rules.", "mermaid_lint.bodies.")
+# Compact arrays of numbers (line starts, digests) unpickle through these.
+SAFE_GLOBALS = {("array", "array"): array.array, ("array", "_array_reconstructor"): array._array_reconstructor}
 
 
 def text_digest(source: SourceText) -> str:
@@ -76,6 +79,8 @@ def fingerprint(settings: Any) -> str:
 
 class _ResultUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in SAFE_GLOBALS:
+            return SAFE_GLOBALS[module, name]
         # Only classes defined in modules already loaded: importing one could run code.
         loaded = sys.modules.get(module)
         value = getattr(loaded, name, None)

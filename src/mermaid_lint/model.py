@@ -8,6 +8,7 @@ which is what findings and edits carry, so rules never do position arithmetic th
 from __future__ import annotations
 
 import bisect
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from enum import Enum
@@ -64,7 +65,9 @@ class LineIndex:
     """Offset <-> (line, column) for one text; lines split on '\\n' (CRLF keeps its '\\r')."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0]
+        # An array, not a list of ints: 8 bytes a line, and every note's index is kept to the
+        # end of the run (run-level findings need it).
+        self.starts = array("q", [0])
         pos = text.find("\n")
         while pos != -1:
             self.starts.append(pos + 1)

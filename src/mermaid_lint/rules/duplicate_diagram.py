@@ -11,7 +11,7 @@ from .base import Rule
 @dataclass(frozen=True)
 class DiagramFacts:
     fingerprint: str
-    text: str  # normalised, for the allow-list patterns
+    allowed: bool  # the text matches an `allow_matching` pattern (the text itself is not kept)
     line: int  # 1-based file line of the opening fence (or 1 for a .mmd file)
     start: int  # note offsets of the fence line
     end: int
@@ -50,6 +50,7 @@ class DuplicateDiagram(Rule):
 
     def collect(self, note, ctx):
         min_lines = self.option(ctx, "min_lines")
+        patterns = [re.compile(p) for p in self.option(ctx, "allow_matching")]
         facts = []
         for diagram in note.diagrams:
             block = diagram.block
@@ -58,7 +59,8 @@ class DuplicateDiagram(Rule):
                 continue
             fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
             line_end = note.text.find("\n", block.start)
-            facts.append(DiagramFacts(fingerprint, text, max(block.fence_line, 0) + 1, block.start,
+            facts.append(DiagramFacts(fingerprint, any(p.search(text) for p in patterns),
+                                      max(block.fence_line, 0) + 1, block.start,
                                       line_end if line_end != -1 else len(note.text)))
         return facts
 
@@ -67,13 +69,12 @@ class DuplicateDiagram(Rule):
         if scope == "off":
             return
         allowed = set(self.option(ctx, "allow"))
-        patterns = [re.compile(p) for p in self.option(ctx, "allow_matching")]
         first_seen: dict[str, tuple[str, DiagramFacts]] = {}
         for item in facts:
             if scope == "file":
                 first_seen = {}
             for diagram in item.facts:
-                if diagram.fingerprint in allowed or any(p.search(diagram.text) for p in patterns):
+                if diagram.fingerprint in allowed or diagram.allowed:
                     continue
                 earlier = first_seen.setdefault(diagram.fingerprint, (item.path, diagram))
                 if earlier[1] is diagram:

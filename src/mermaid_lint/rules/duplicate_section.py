@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import hashlib
 import re
+from array import array
 from dataclasses import dataclass
 
 from ..model import Edit, Severity
@@ -17,12 +19,31 @@ class SectionFacts:
     start: int
     heading_end: int
     end: int
-    diagrams: tuple[str, ...]  # normalised header + body of each diagram
-    lines: frozenset[str]  # its normalised non-blank lines, to tell a pasted copy from a namesake
+    # Digests, not texts: every note's facts stay in memory until the run ends.
+    diagrams: tuple[str, ...]  # of each diagram's normalised header + body (allow-listed ones left out)
+    lines: array  # sorted 64-bit digests of its normalised non-blank lines (a paste vs a namesake)
 
 
 def _normalise(text: str) -> str:
     return SPACES.sub(" ", text).strip()
+
+
+def _line_digests(lines) -> array:
+    return array("Q", sorted({int.from_bytes(hashlib.blake2b(line.encode(), digest_size=8).digest(), "big")
+                              for line in lines}))
+
+
+def _shared_fraction(a: array, b: array) -> float:
+    """|a & b| / |a | b| of two sorted digest arrays."""
+    i = j = shared = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            shared, i, j = shared + 1, i + 1, j + 1
+        elif a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return shared / max(1, len(a) + len(b) - shared)
 
 
 class DuplicateSection(Rule):
@@ -59,6 +80,7 @@ class DuplicateSection(Rule):
 
     def collect(self, note, ctx):
         levels = set(self.option(ctx, "levels"))
+        allowed = [_normalise(text) for text in self.option(ctx, "allow")]
         sections = []
         by_block = {d.block.index: d for d in note.diagrams}
         for section in note.sections():
@@ -67,7 +89,9 @@ class DuplicateSection(Rule):
                 diagram = by_block.get(index)
                 if diagram and diagram.header and len(diagram.body) >= 2:
                     lines = [diagram.header.text] + [b.text for b in diagram.body]
-                    diagrams.append(_normalise("\n".join(lines)))
+                    text = _normalise("\n".join(lines))
+                    if not any(allow in text for allow in allowed):
+                        diagrams.append(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
             if section.heading.level not in levels or not section.blocks:
                 continue
             heading_end = note.text.find("\n", section.start)
@@ -75,7 +99,7 @@ class DuplicateSection(Rule):
             sections.append(SectionFacts(
                 section.heading.level, section.heading.text, section.heading.line + 1,
                 section.start, heading_end if heading_end != -1 else section.end, section.end,
-                tuple(diagrams), frozenset(filter(None, map(_normalise, body.split("\n")))),
+                tuple(diagrams), _line_digests(filter(None, map(_normalise, body.split("\n")))),
             ))
         return sections
 
@@ -108,18 +132,15 @@ class DuplicateSection(Rule):
                 seen_headings.setdefault(key, []).append((item.path, section))
 
     def _boilerplate(self, facts, ctx) -> set[str]:
-        """Diagrams repeated on purpose: in many files (a signature), or allow-listed."""
+        """Diagrams repeated on purpose: in many files (a signature); collect left out the
+        allow-listed ones."""
         files: dict[str, set[str]] = {}
         for item in facts:
             for section in item.facts:
                 for diagram in section.diagrams:
                     files.setdefault(diagram, set()).add(item.path)
-        allowed = [_normalise(text) for text in self.option(ctx, "allow")]
         threshold = self.option(ctx, "boilerplate_files")
-        return {
-            diagram for diagram, paths in files.items()
-            if len(paths) >= threshold or any(text in diagram for text in allowed)
-        }
+        return {diagram for diagram, paths in files.items() if len(paths) >= threshold}
 
     @staticmethod
     def _namesake(path, section, namesakes, similarity):
@@ -127,7 +148,6 @@ class DuplicateSection(Rule):
         for other_path, other in namesakes:
             if other_path == path:
                 return (other_path, other), "the same heading"
-            shared = len(section.lines & other.lines) / max(1, len(section.lines | other.lines))
-            if shared >= similarity:
+            if _shared_fraction(section.lines, other.lines) >= similarity:
                 return (other_path, other), "the same heading and nearly the same text"
         return None
