@@ -6,7 +6,7 @@ the same run.
     python benchmarks/run.py --json out.json # also write every measurement as JSON
 
 Every figure is the CLI run as a user runs it, in a child process (interpreter start
-included), output to a pipe. Wall time is the median of --repeat runs; peak memory is the
+included), output to a pipe. Wall time is the median of --repeat runs (one run on trees of 5,000 files or more); peak memory is the
 largest resident set of any process of the run (the parent or one worker; from rusage).
 Generated vaults and caches live in a temporary folder that is removed afterwards; the dev
 corpus is read in place and never written (its "fix" is `fix --diff`).
@@ -38,6 +38,7 @@ SINGLE_FILES = {
     "largest guide": ROOT / "fixtures" / "guides" / "llama-4-comprehensive-overview.md",
 }
 MAID_PACKAGE = "@probelabs/maid@0.0.29"
+LARGE_TREE = 5000  # files; trees this large are measured once per figure (minutes each)
 
 
 @dataclass
@@ -105,6 +106,7 @@ def count_diagrams(files: list[Path]) -> int:
 class Bench:
     def __init__(self, repeat: int, work: Path, maid: list[str] | None) -> None:
         self.repeat = repeat
+        self.runs = repeat  # per figure of the tree being measured
         self.work = work
         self.maid = maid
         self.figures: list[Figure] = []
@@ -129,7 +131,7 @@ class Bench:
 
     def repeated(self, make_command, prepare=None) -> list[Run]:
         runs = []
-        for attempt in range(self.repeat):
+        for attempt in range(self.runs):
             if prepare:
                 prepare(attempt)
             runs.append(measure(make_command()))
@@ -140,6 +142,7 @@ class Bench:
         diagrams = count_diagrams(files)
         n = len(files)
         lint = self.lint
+        self.runs = self.repeat if n < LARGE_TREE else 1
 
         serial = self.record(name, "cold check, 1 process", n, diagrams,
                              self.repeated(lambda: [*lint, "check", "-j1", "--cache-dir", str(self.fresh_cache()), str(tree)]))
@@ -186,6 +189,7 @@ class Bench:
 
     def single_file(self, name: str, note: Path) -> None:
         diagrams = count_diagrams([note])
+        self.runs = self.repeat
         floor = self.record(name, "interpreter + `--version`", 1, diagrams,
                             self.repeated(lambda: [*self.lint, "--version"]))
         cold = self.record(name, "single-file check (cache miss)", 1, diagrams, self.repeated(

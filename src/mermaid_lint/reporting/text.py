@@ -42,7 +42,7 @@ def _wants_colour(out: TextIO, no_color: bool) -> bool:
 
 def report(run: RunReport, out: TextIO, options: dict) -> None:
     write = _rich_writer(out) if _wants_colour(out, options.get("no_color", False)) else _plain_writer(out)
-    texts: dict[str, list[str]] = {}
+    lines_of: tuple[str, list[str]] = ("", [])  # the current file's lines (findings come by file)
     for finding in run.findings:
         style = STYLE[finding.severity]
         write([
@@ -52,9 +52,9 @@ def report(run: RunReport, out: TextIO, options: dict) -> None:
         ])
         source = run.texts.get(finding.path)
         if source is not None and options.get("show_source", True):
-            if finding.path not in texts:
-                texts[finding.path] = source.split("\n")
-            lines = texts[finding.path]
+            if lines_of[0] != finding.path:
+                lines_of = (finding.path, source.split("\n"))
+            lines = lines_of[1]
             if finding.line <= len(lines):
                 line = lines[finding.line - 1].rstrip("\r").expandtabs(1)
                 width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
