@@ -39,7 +39,7 @@ def vault(tmp_path: Path) -> Path:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Start worker processes even for the few notes a test has."""
-    monkeypatch.setattr(runner, "MIN_NOTES_PER_WORKER", 2)
+    monkeypatch.setattr(runner, "MIN_CHARS_PER_WORKER", 1)
 
 
 def _summary(report) -> tuple:

@@ -78,14 +78,17 @@ def fingerprint(settings: Any) -> str:
 
 
 class _ResultUnpickler(pickle.Unpickler):
+    allowed: dict[tuple[str, str], Any] = dict(SAFE_GLOBALS)  # grows with the classes seen
+
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in SAFE_GLOBALS:
-            return SAFE_GLOBALS[module, name]
+        if (module, name) in self.allowed:
+            return self.allowed[module, name]
         # Only classes defined in modules already loaded: importing one could run code.
         loaded = sys.modules.get(module)
         value = getattr(loaded, name, None)
         if (module.startswith(RESULT_MODULES) or module in RESULT_MODULES) and isinstance(value, type) \
                 and value.__module__ == module:
+            self.allowed[module, name] = value
             return value
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a result")
 

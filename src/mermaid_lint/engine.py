@@ -51,9 +51,12 @@ def check_note(note: Note, settings: Settings, rules: list[type[Rule]]) -> NoteR
 def check_run(results: list[NoteResult], settings: Settings, rules: list[type[Rule]]) -> list[Finding]:
     """Run-level rules over the facts every note left; results are in the run's order."""
     ctx = RunContext(settings, {r.path: r.lines for r in results if r.lines is not None})
+    by_code: dict[str, list[RunFacts]] = {}  # one pass over the notes, not one per rule
+    for result in results:
+        for code, facts in result.facts.items():
+            by_code.setdefault(code, []).append(RunFacts(result.path, facts))
     findings: list[Finding] = []
     for rule_class in rules:
-        facts = [RunFacts(r.path, r.facts[rule_class.code]) for r in results if rule_class.code in r.facts]
-        if facts:
-            findings.extend(rule_class().check_run(facts, ctx))
+        if rule_class.code in by_code:
+            findings.extend(rule_class().check_run(by_code[rule_class.code], ctx))
     return findings

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-# Starting a worker and handing it notes costs about as much as checking a few notes, so
-# fewer pending notes than this per process are checked here instead.
-MIN_NOTES_PER_WORKER = 16
+# A worker costs a fork and building the parsers its notes need (about 0.1 s), so each one
+# must get at least this much text; less is checked here instead.
+MIN_CHARS_PER_WORKER = 400_000
 
 
 @dataclass
@@ -120,7 +120,7 @@ class NoteChecker:
         return {path: results[path] for path in sources}
 
     def _compute(self, pending: list[tuple[str, SourceText]]) -> list[NoteResult | NoteFailure]:
-        workers = min(self.jobs, len(pending) // MIN_NOTES_PER_WORKER)
+        workers = min(self.jobs, len(pending), sum(len(source.text) for _, source in pending) // MIN_CHARS_PER_WORKER)
         if workers <= 1:
             return [check_one(path, source, self.settings, self.rules) for path, source in pending]
         from concurrent.futures import ProcessPoolExecutor

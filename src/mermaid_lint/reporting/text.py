@@ -5,6 +5,7 @@ lines are written directly (rich's rendering would be most of a cached run's tim
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import Callable, TextIO
 
@@ -13,7 +14,7 @@ from ..model import Severity
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 # The control characters rich drops from text (BEL, BS, VT, FF, CR).
-CONTROL_CODES = dict.fromkeys([7, 8, 11, 12, 13])
+CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\r]")
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
 Writer = Callable[[list[Segment]], None]
@@ -21,7 +22,8 @@ Writer = Callable[[list[Segment]], None]
 
 def _plain_writer(out: TextIO) -> Writer:
     def write(segments: list[Segment]) -> None:
-        out.write("".join(text for text, _ in segments).translate(CONTROL_CODES).expandtabs(8) + "\n")
+        line = CONTROL_CODES.sub("", "".join(text for text, _ in segments))
+        out.write((line.expandtabs(8) if "\t" in line else line) + "\n")
 
     return write
 
@@ -41,7 +43,11 @@ def _wants_colour(out: TextIO, no_color: bool) -> bool:
 
 
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    write = _rich_writer(out) if _wants_colour(out, options.get("no_color", False)) else _plain_writer(out)
+    colour = _wants_colour(out, options.get("no_color", False))
+    write_report(run, _rich_writer(out) if colour else _plain_writer(out), options)
+
+
+def write_report(run: RunReport, write: Writer, options: dict) -> None:
     lines_of: tuple[str, list[str]] = ("", [])  # the current file's lines (findings come by file)
     for finding in run.findings:
         style = STYLE[finding.severity]
