@@ -249,6 +249,15 @@ class Section:
     blocks: list[int]  # indexes into Note.blocks
 
 
+@dataclass(frozen=True)
+class HtmlComment:
+    """An HTML comment in a note's Markdown (not in code): where suppressions are written."""
+
+    start: int  # note offsets of `<!--` and just after `-->`
+    end: int
+    text: str  # between `<!--` and `-->`
+
+
 @dataclass
 class Note:
     path: str
@@ -260,6 +269,7 @@ class Note:
     front_matter: dict | None = None
     diagrams: list[Diagram] = field(default_factory=list)
     is_markdown: bool = True
+    html_comments: list[HtmlComment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.text)
