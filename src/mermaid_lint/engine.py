@@ -66,7 +66,8 @@ def reported_findings(result: NoteResult, run_findings: list[Finding], settings:
     ignored = settings.ignored_in(result.path)
     enabled = frozenset(rule.code for rule in rules) - ignored
     findings = [f for f in (*result.findings, *run_findings) if f.code not in ignored]
-    kept, unused = apply_suppressions(findings, result.suppressions, enabled)
+    # Suppressions of unused-suppression itself are not judged: what they hide is decided below.
+    kept, unused = apply_suppressions(findings, result.suppressions, enabled - {UnusedSuppression.code})
     if UnusedSuppression.code in enabled and result.lines is not None:
         reporter = UnusedSuppression()
         for item in unused:
