@@ -77,7 +77,7 @@ def _stdin(paths, options) -> Stdin | None:
         return None
     if len(paths) > 1:
         raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
-    return Stdin(options["stdin_filename"] or "-", click.get_binary_stream("stdin").read())
+    return Stdin(options["stdin_filename"] or "-", sys.stdin.buffer.read())
 
 
 def _print_problems(report: RunReport, verbose: bool) -> None:

@@ -34,7 +34,7 @@ def help_markdown(documentation: str) -> str:
 
     def flush() -> None:
         if code:
-            out.extend(["", "```", *code, "```", ""])
+            out.extend(["", "```", *code, "```"])
             code.clear()
 
     for line in documentation.splitlines():
