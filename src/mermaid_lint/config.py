@@ -218,6 +218,8 @@ def _validate(layer: Layer, source: str) -> Layer:
             if not isinstance(value, dict):
                 fail(key, "expected a table of pattern = [rules]")
             for pattern, selectors in value.items():
+                if not isinstance(pattern, str):
+                    fail(f"{key}.{pattern}", "expected a gitignore-style pattern (a string)")
                 if not isinstance(selectors, list) or not all(isinstance(s, str) for s in selectors):
                     fail(f"{key}.{pattern}", "expected a list of rule codes or names")
                 if unknown := _unknown_selectors(selectors):
@@ -336,7 +338,10 @@ def common_folder(paths: list[str]) -> Path:
         return Path.cwd()
     resolved = [Path(p).resolve() for p in paths]
     folders = [p if p.is_dir() else p.parent for p in resolved]
-    return Path(os.path.commonpath(folders))
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # nothing in common (Windows drives): the current folder decides
+        return Path.cwd()
 
 
 def load_settings(paths: list[str] | None = None, config_file: str | os.PathLike | None = None,
