@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mermaid_lint import check_text, fix_text
 from mermaid_lint.markdown import parse_mermaid_file, parse_note
+from mermaid_lint.parsing import parse_block
 
 
 def blocks(text: str):
@@ -56,3 +57,11 @@ def test_fix_inside_a_block_quote_keeps_the_prefix():
     text = "> ```mermaid\n> gantt\n>     t :a1, 2024-01, 1M // why\n> ```\n"
     fixed, _ = fix_text(text, "n.md")
     assert fixed == "> ```mermaid\n> gantt\n>     %% why\n>     t :a1, 2024-01, 1M\n> ```\n"
+
+
+def test_front_matter_with_blank_lines_and_comments_is_one_block():
+    text = "```mermaid\n---\ntitle: x\n\n# a YAML comment\nconfig:\n  theme: dark\n---\ngantt\n  title T\n```\n"
+    assert [f.code for f in check_text(text, "n.md") if f.code.startswith("ML00")] == []
+    diagram = parse_block(blocks(text)[0])
+    assert diagram.front_matter.config == {"theme": "dark"}
+    assert diagram.header.text == "gantt"

@@ -188,6 +188,10 @@ def list_rules(output_format):
         enabled = "" if rule.default_enabled else " (off by default)"
         click.echo(f"{rule.code}  {rule.name:<32} {rule.severity.value:<8} {fix_mark:<5} {rule.summary}{enabled}")
     click.echo("\nfix = safe fix, fix* = unsafe fix (--unsafe-fixes)")
+    from .bodies import supported_types
+
+    click.echo("Diagram bodies checked for syntax (ML003): " + ", ".join(sorted(supported_types()))
+               + "; other types are passed through.")
 
 
 @cli.command()

@@ -115,6 +115,12 @@ class Block:
     def edit(self, start: Pos, end: Pos, replacement: str) -> Edit:
         return Edit(self.offset(start), self.offset(end), self.to_note_text(replacement))
 
+    def replace_scalar(self, start: Pos, end: Pos, value: str) -> Edit:
+        """Replace a key or value written at start..end, keeping the quotes it was written with."""
+        written = self.lines[start[0]][start[1] : end[1]] if start[0] == end[0] else ""
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        return self.edit(start, end, f"{quote}{value}{quote}")
+
     def replace_lines(self, first: int, last: int, new_lines: list[str]) -> Edit:
         """Replace whole block lines first..last (inclusive) with new_lines (may be empty)."""
         start = self.line_starts[first]

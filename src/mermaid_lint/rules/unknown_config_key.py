@@ -67,8 +67,6 @@ class UnknownConfigKey(Rule):
                 message += f"; did you mean `{suggestion}`?"
                 sibling = (*([] if directive else ["config"]), *path[:-1], suggestion)
                 if len(path) == 1 and name in misnamed and tuple(sibling) not in source_keys:
-                    raw = block.lines[located.key_start[0]][located.key_start[1]:located.key_end[1]]
-                    quote = raw[0] if raw[:1] in ("'", '"') else ""
-                    edits.append(block.edit(located.key_start, located.key_end, f"{quote}{suggestion}{quote}"))
+                    edits.append(block.replace_scalar(located.key_start, located.key_end, suggestion))
             yield ctx.in_block(self, block, located.key_start, located.key_end, message, edits,
                                f"rename to {suggestion}")
