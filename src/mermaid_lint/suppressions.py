@@ -13,7 +13,7 @@ Rules are named by code or name; naming none means every rule. Findings of unrea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .model import Edit, Finding, Note
 from .rules import rule_by_id
@@ -53,7 +53,7 @@ class Unused:
     names: tuple[str, ...]  # the unused names; all of them (or empty) when the whole comment is unused
     whole: bool
     reason: str
-    fix: Edit = field(compare=False, default=None)
+    fix: Edit  # removes the comment, or only the unused names
 
 
 def _names(text: str | None) -> tuple[str, ...]:
@@ -133,7 +133,7 @@ def _in_markdown(note: Note) -> list[Suppression]:
             continue
         names = _names(match.group("codes"))
         if kind == "enable":
-            codes = {_code(n) for n in names}
+            codes = {_code(n) for n in names} - {None}
             closing = [s for s in open_ranges if not names or codes & set(s.codes)]
             for suppression in closing:
                 close(suppression, line)
