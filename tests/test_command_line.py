@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -166,7 +167,9 @@ def test_shell_completion():
     assert result.exit_code == 0 and "plain,--format" in result.stdout
     env.update(COMP_WORDS="mermaid-lint check --format s", COMP_CWORD="3")
     assert CliRunner().invoke(cli, [], env=env, prog_name="mermaid-lint").stdout.strip() == "plain,sarif"
-    script = subprocess.run(["mermaid-lint"], env={**os.environ, "_MERMAID_LINT_COMPLETE": "bash_source"},
+    # The installed console script (beside this Python first), as a user's shell runs it.
+    console_script = shutil.which("mermaid-lint", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    script = subprocess.run([console_script], env={**os.environ, "_MERMAID_LINT_COMPLETE": "bash_source"},
                             capture_output=True, text=True, cwd=ROOT)
     assert "_mermaid_lint_completion" in script.stdout
 

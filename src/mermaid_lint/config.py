@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .files import SKIPPED_DIRS
+from .ignore import pattern_matches, relative_to_root
 from .rules import Rule, all_rules, rule_by_id
 
 if sys.version_info >= (3, 11):
@@ -103,8 +104,6 @@ class Settings:
         """Codes that `per-file-ignores` turns off for this file."""
         if not self.per_file_ignores:
             return frozenset()
-        from .ignore import relative_to_root, pattern_matches
-
         relative = relative_to_root(path, self.root)
         selectors = [s for pattern, group in self.per_file_ignores if pattern_matches(pattern, relative) for s in group]
         return frozenset(rule.code for rule in all_rules() if any(_matches(rule, s) for s in selectors))
