@@ -202,13 +202,9 @@ def explain(rule):
         found = resolve_rule(rule)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"{found.code} {found.name} ({found.severity.value}, fix: {found.fix_safety.value})\n")
-    click.echo(found.summary + ".\n")
-    click.echo(found.documentation())
-    if found.options:
-        click.echo("\nOptions ([tool.mermaid-lint.rules." + found.name + "]):")
-        for key, default in found.options.items():
-            click.echo(f"    {key.replace('_', '-')} = {json.dumps(default)}")
+    from .rule_docs import explain_text
+
+    click.echo(explain_text(found))
 
 
 def main() -> None:

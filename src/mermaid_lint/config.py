@@ -80,7 +80,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False  # exclude files named on the command line too (pre-commit)
-    mermaid_version: str | None = None  # the Mermaid release the diagrams are rendered with
+    mermaid_version: str | None = None  # target release; a note's `%% Mermaid version` comment wins
     root: str = "."  # the folder exclude and per-file-ignores patterns are relative to
     config_file: str | None = None  # where the settings came from, for messages
 

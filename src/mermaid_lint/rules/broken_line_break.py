@@ -25,6 +25,8 @@ class BrokenLineBreak(Rule):
 
     Use instead:
         D --> E[Status:<br/>Significant Progress Made]
+
+    Fix safety: safe - a tag made of `b`, `r` and slashes can only have meant a line break.
     """
 
     code = "ML401"
