@@ -20,9 +20,8 @@ from mermaid_lint.cli import cli
 from mermaid_lint.reporting.sarif import help_markdown
 from mermaid_lint.rules import all_rules
 
-from conftest import FIXTURES, GUIDES, ROOT
+from conftest import BROKEN_BREAKS, FIXED_BREAKS, GUIDES, ROOT
 
-BAD_BREAKS = (FIXTURES / "rules" / "ML401" / "bad.md").read_text(encoding="utf-8")
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
@@ -35,7 +34,8 @@ def notes(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()
     for i in range(150):
-        (tmp_path / "a" / f"n{i:03}.md").write_text(BAD_BREAKS if i % 50 == 0 else "# fine\n")
+        # distinct diagrams, so that duplicate-diagram has nothing to say
+        (tmp_path / "a" / f"n{i:03}.md").write_text(BROKEN_BREAKS.replace("two", f"two{i}") if i % 50 == 0 else "# fine\n")
     (tmp_path / "d.mmd").write_text("flowchart TD\n    A --> B[x<b/r>y]\n")
     return tmp_path
 
@@ -54,14 +54,14 @@ def test_many_paths_and_globs_in_one_call(notes: Path):
 
 
 def test_stdin_with_stdin_filename(notes: Path):
-    result = run("check", "-", "--stdin-filename", "docs/guide.md", input=BAD_BREAKS)
-    assert result.exit_code == 1 and "docs/guide.md:5:20: ML401" in result.stdout
+    result = run("check", "-", "--stdin-filename", "docs/guide.md", input=BROKEN_BREAKS)
+    assert result.exit_code == 1 and "docs/guide.md:5:16: ML401" in result.stdout
     as_mmd = run("check", "-", "--stdin-filename", "x.mmd", "--format", "json", input="flowchart TD\n  A[a<b/r>b]\n")
     assert [(f["path"], f["line"]) for f in json.loads(as_mmd.stdout)] == [("x.mmd", 2)]
-    fixed = run("fix", "-", "--stdin-filename", "guide.md", input=BAD_BREAKS)
+    fixed = run("fix", "-", "--stdin-filename", "guide.md", input=BROKEN_BREAKS)
     assert fixed.exit_code == 0
-    assert fixed.stdout == (FIXTURES / "rules" / "ML401" / "fixed.md").read_text(encoding="utf-8")
-    assert "Fixed 4 problem(s)" in fixed.stderr
+    assert fixed.stdout == FIXED_BREAKS
+    assert "Fixed 2 problem(s)" in fixed.stderr
     assert not (notes / "guide.md").exists()
     binary = run("check", "-", input=b"\x00\x01")
     assert binary.exit_code == 2 and "-: binary file" in binary.stderr
@@ -72,7 +72,7 @@ def test_stdin_filename_picks_the_configuration(tmp_path: Path, monkeypatch):
     (tmp_path / "project" / "docs").mkdir(parents=True)
     (tmp_path / "project" / ".mermaid-lint.toml").write_text('ignore = ["ML401"]\n')
     monkeypatch.chdir(tmp_path)
-    result = run("check", "-", "--stdin-filename", "project/docs/n.md", input=BAD_BREAKS)
+    result = run("check", "-", "--stdin-filename", "project/docs/n.md", input=BROKEN_BREAKS)
     assert result.exit_code == 0, result.output
 
 
@@ -88,12 +88,12 @@ def test_exit_zero_quiet_statistics_and_output_file(notes: Path):
     quiet = run("check", "--quiet", "a")
     assert "ML401" in quiet.stdout and "Found" not in quiet.stdout
     stats = run("check", "--statistics", ".")
-    assert stats.stdout == "13  ML401  broken-line-break [*]\n"
+    assert stats.stdout == "7  ML401  broken-line-break [*]\n"
     stats_json = json.loads(run("check", "--statistics", "--format", "json", ".").stdout)
-    assert stats_json == [{"code": "ML401", "name": "broken-line-break", "count": 13, "fixable": 13}]
+    assert stats_json == [{"code": "ML401", "name": "broken-line-break", "count": 7, "fixable": 7}]
     written = run("check", "--format", "json", "--output-file", "report.json", "a")
     assert written.exit_code == 1 and written.stdout == ""
-    assert len(json.loads((notes / "report.json").read_text())) == 12
+    assert len(json.loads((notes / "report.json").read_text())) == 6
 
 
 def test_show_fixes(notes: Path):
@@ -101,7 +101,7 @@ def test_show_fixes(notes: Path):
     assert "fix: replace with <br/>" in checked.stdout
     fixed = run("fix", "--show-fixes", "a")
     assert fixed.exit_code == 0
-    assert "a/n050.md:\n    4 \u00d7 ML401 (broken-line-break)" in fixed.stdout
+    assert "a/n050.md:\n    2 \u00d7 ML401 (broken-line-break)" in fixed.stdout
 
 
 def test_sarif_is_valid_sarif_2_1_0_with_rule_help(notes: Path):
@@ -117,7 +117,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_rule_help(notes: Path):
     assert rules[first["ruleIndex"]]["id"] == first["ruleId"] == "ML401"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "a/n000.md"},
-        "region": {"startLine": 5, "startColumn": 20, "endLine": 5, "endColumn": 25},
+        "region": {"startLine": 5, "startColumn": 16, "endLine": 5, "endColumn": 21},
     }
     assert sarif_run["invocations"][0]["executionSuccessful"] is False
     assert sarif_run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == "no such file or directory"
@@ -139,10 +139,10 @@ def test_help_markdown_turns_examples_into_code_blocks():
 
 
 def test_github_workflow_commands(notes: Path):
-    (notes / "odd, name.md").write_text(BAD_BREAKS)
+    (notes / "odd, name.md").write_text(BROKEN_BREAKS)
     result = run("check", "--format", "github", "odd, name.md", "missing.md")
     lines = result.stdout.splitlines()
-    assert lines[0] == ("::error file=odd%2C name.md,line=5,endLine=5,col=20,endColumn=25,"
+    assert lines[0] == ("::error file=odd%2C name.md,line=5,endLine=5,col=16,endColumn=21,"
                         "title=ML401 broken-line-break::`<b/r>` is not a line break in Mermaid; use `<br/>`")
     assert lines[-1] == "::error file=missing.md,title=mermaid-lint::no such file or directory"
     warnings = run("check", "--format", "github", str(GUIDES)).stdout.splitlines()
@@ -153,11 +153,11 @@ def test_junit_report(notes: Path):
     result = run("check", "--format", "junit", "a/n000.md", "a/n001.md", "missing.md")
     root = ET.fromstring(result.stdout)
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("6", "4", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "2", "1")
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert set(suites) == {"a/n000.md", "a/n001.md", "missing.md"}
     failures = suites["a/n000.md"].findall("testcase/failure")
-    assert len(failures) == 4 and failures[0].get("message").startswith("`<b/r>` is not a line break")
+    assert len(failures) == 2 and failures[0].get("message").startswith("`<b/r>` is not a line break")
     assert suites["a/n001.md"].find("testcase").find("failure") is None  # a passing test case
 
 
@@ -187,5 +187,5 @@ def test_the_cli_uses_the_public_api(monkeypatch, notes: Path):
 @pytest.mark.skipif(os.name != "posix", reason="runs the installed console script")
 def test_console_script_reads_stdin():
     result = subprocess.run([sys.executable, "-m", "mermaid_lint", "check", "-", "--stdin-filename", "s.md", "--format", "json"],
-                            input=BAD_BREAKS, capture_output=True, text=True)
-    assert result.returncode == 1 and len(json.loads(result.stdout)) == 4
+                            input=BROKEN_BREAKS, capture_output=True, text=True)
+    assert result.returncode == 1 and len(json.loads(result.stdout)) == 2

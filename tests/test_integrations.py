@@ -16,10 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT
+from conftest import BROKEN_BREAKS, FIXED_BREAKS, ROOT
 
-BAD_BREAKS = (FIXTURES / "rules" / "ML401" / "bad.md").read_text(encoding="utf-8")
-FIXED_BREAKS = (FIXTURES / "rules" / "ML401" / "fixed.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # What building the package needs (a clone of the project, whether or not it is a git checkout).
 PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "src", "grammars")
@@ -69,7 +67,7 @@ def hook_repository(tmp_path_factory) -> Path:
 
 @needs_git
 def test_pre_commit_hooks_fail_fix_then_pass(hook_repository: Path, tmp_path: Path):
-    notes = new_repository(tmp_path / "notes", {"note.md": BAD_BREAKS, "clean.md": "# fine\n"})
+    notes = new_repository(tmp_path / "notes", {"note.md": BROKEN_BREAKS, "clean.md": "# fine\n"})
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PRE_COMMIT_COLOR": "never"}
 
     def try_hook(hook: str) -> subprocess.CompletedProcess:
@@ -78,8 +76,8 @@ def test_pre_commit_hooks_fail_fix_then_pass(hook_repository: Path, tmp_path: Pa
 
     checked = try_hook("mermaid-lint")
     assert checked.returncode == 1, checked.stdout + checked.stderr
-    assert "note.md:5:20: ML401 broken-line-break" in checked.stdout
-    assert (notes / "note.md").read_text() == BAD_BREAKS  # the check hook writes nothing
+    assert "note.md:5:16: ML401 broken-line-break" in checked.stdout
+    assert (notes / "note.md").read_text() == BROKEN_BREAKS  # the check hook writes nothing
 
     fixed = try_hook("mermaid-lint-fix")
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # pre-commit fails a hook that changed files
@@ -135,7 +133,7 @@ def test_action_check_step_annotates_and_writes_sarif(tmp_path: Path):
     """The action's own `Check` script, run with bash as the runner would (mermaid-lint is installed)."""
     step = _action_step("Check")
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "note.md").write_text(BAD_BREAKS)
+    (tmp_path / "docs" / "note.md").write_text(BROKEN_BREAKS)
     output = tmp_path / "github-output"
     env = {**os.environ, "ARGS": "docs", "SARIF": "true", "SARIF_FILE": "out.sarif", "GITHUB_OUTPUT": str(output),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -146,7 +144,7 @@ def test_action_check_step_annotates_and_writes_sarif(tmp_path: Path):
     log = json.loads((tmp_path / "out.sarif").read_text())
     schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
     jsonschema.validate(log, schema)
-    assert len(log["runs"][0]["results"]) == 4
+    assert len(log["runs"][0]["results"]) == 2
 
 
 def test_readme_github_actions_snippet_uses_the_action():
@@ -161,7 +159,7 @@ def test_readme_github_actions_snippet_uses_the_action():
 def test_readme_gitlab_snippet_commands_run(tmp_path: Path, monkeypatch):
     job = yaml.safe_load(snippet("yaml", "artifacts:"))
     (script,) = [spec["script"] for spec in job.values() if isinstance(spec, dict) and "script" in spec]
-    (tmp_path / "note.md").write_text(BAD_BREAKS)
+    (tmp_path / "note.md").write_text(BROKEN_BREAKS)
     for command in script:
         if not command.startswith("mermaid-lint"):
             continue
