@@ -66,9 +66,3 @@ def test_front_matter_with_blank_lines_and_comments_is_one_block():
     assert diagram.front_matter.config == {"theme": "dark"}
     assert diagram.header.text == "gantt"
 
-
-def test_line_breaks_follow_the_target_version():
-    block = "```mermaid\n%% Mermaid version v{}\ngraph TD\n  A[one</br>two] --> B\n```\n"
-    old = [f.code for f in check_text(block.format("11.4.1"), "n.md") if f.code in ("ML401", "ML402")]
-    new = [f.code for f in check_text(block.format("12.3.0"), "n.md") if f.code in ("ML401", "ML402")]
-    assert (old, new) == (["ML401"], ["ML402"])
