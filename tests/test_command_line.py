@@ -142,8 +142,10 @@ def test_github_workflow_commands(notes: Path):
     (notes / "odd, name.md").write_text(BROKEN_BREAKS)
     result = run("check", "--format", "github", "odd, name.md", "missing.md")
     lines = result.stdout.splitlines()
-    assert lines[0] == ("::error file=odd%2C name.md,line=5,endLine=5,col=16,endColumn=21,"
-                        "title=ML401 broken-line-break::`<b/r>` is not a line break in Mermaid; use `<br/>`")
+    assert lines[0].startswith("::error file=odd%2C name.md,line=5,endLine=5,col=16,endColumn=21,"
+                               "title=ML401 broken-line-break::`<b/r>` is not a line break")
+    # the message's own commas and colons stay as they are; only the properties are escaped
+    assert lines[0].count("::") == 2
     assert lines[-1] == "::error file=missing.md,title=mermaid-lint::no such file or directory"
     warnings = run("check", "--format", "github", str(GUIDES)).stdout.splitlines()
     assert any(line.startswith("::warning file=") for line in warnings)

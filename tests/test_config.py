@@ -72,7 +72,7 @@ def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(project:
 
 def test_explicit_config_file(project: Path, tmp_path: Path):
     elsewhere = tmp_path / "elsewhere.toml"
-    elsewhere.write_text('select = ["mixed-themes"]\n')
+    elsewhere.write_text('select = ["mixed-appearance"]\n')
     result = run("check", "--config", str(elsewhere), "--format", "json", str(project / "notes"))
     assert codes(result) == ["ML303"]
     missing = run("check", "--config", str(tmp_path / "nope.toml"), str(project))
@@ -89,7 +89,7 @@ def test_explicit_config_file(project: Path, tmp_path: Path):
     ("mermaid-version = 11.4\n", 'mermaid-version: expected a version string such as "11.4"'),
     ('[per-file-ignores]\n"drafts/*.md" = ["ML4O1"]\n', "per-file-ignores.drafts/*.md: unknown rule or prefix 'ML4O1'"),
     ('[rules.no-such-rule]\nx = 1\n', "rules.no-such-rule: unknown rule"),
-    ('[rules.mixed-themes]\nscop = "file"\n', "rules.mixed-themes.scop: unknown option of ML303 mixed-themes (its options: scope)"),
+    ('[rules.mixed-appearance]\nscop = "file"\n', "rules.mixed-appearance.scop: unknown option of ML303 mixed-appearance (its options: scope, settings)"),
     ('[rules.duplicate-section]\nlevels = "2"\n', "rules.duplicate-section.levels: expected a list of integers, found '2'"),
     ('[rules.duplicate-section]\nsimilarity = true\n', "rules.duplicate-section.similarity: expected a number"),
     ("select = [\n", "invalid TOML"),
@@ -130,12 +130,12 @@ def test_command_line_over_config(project: Path):
     assert codes(run("check", "--format", "json", notes)) == ["ML303", "ML401"]
     # a command-line --select starts afresh (the file's extend-select goes with its select)
     assert codes(run("check", "--select", "ML3", "--format", "json", notes)) == ["ML303"]
-    assert codes(run("check", "--ignore", "mixed-themes", "--format", "json", notes)) == ["ML401"]
+    assert codes(run("check", "--ignore", "mixed-appearance", "--format", "json", notes)) == ["ML401"]
 
 
 def test_per_file_ignores_by_glob_code_and_name(project: Path):
     (project / "pyproject.toml").write_text(
-        '[tool.mermaid-lint.per-file-ignores]\n"notes/deep/*.md" = ["mixed-themes"]\n"breaks.md" = ["ML4", "mixed-themes"]\n')
+        '[tool.mermaid-lint.per-file-ignores]\n"notes/deep/*.md" = ["mixed-appearance"]\n"breaks.md" = ["ML4", "mixed-appearance"]\n')
     result = run("check", "--format", "json", str(project / "notes"))
     assert result.exit_code == 0 and codes(result) == []
     # relative to the configuration file's folder, not to the current one
@@ -178,7 +178,7 @@ def test_guides_preset(project: Path):
     assert settings.extend_select == ("ML7",)
     assert settings.rule_options["ML303"] == {"scope": "file"}
     # the user's own settings go over the preset's
-    (project / "pyproject.toml").write_text('[tool.mermaid-lint]\npreset = "guides"\n[tool.mermaid-lint.rules.mixed-themes]\nscope = "run"\n')
+    (project / "pyproject.toml").write_text('[tool.mermaid-lint]\npreset = "guides"\n[tool.mermaid-lint.rules.mixed-appearance]\nscope = "run"\n')
     assert load_settings([str(project)]).rule_options["ML303"] == {"scope": "run"}
     assert load_settings([str(project)]).extend_select == ("ML7",)
     # guide-metadata rules are off by default and on with the preset
