@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
@@ -98,25 +98,39 @@ def prepare(text: str, drop_empty_lines: bool = False) -> Prepared:
     return Prepared("\n".join(lines) + "\n", tuple(rows), first_column, columns)
 
 
-def parse_prepared(grammar: str, text: str, suffix: str = "") -> tuple[Tree | None, Prepared, UnexpectedInput | None]:
-    """Parse `text` as Mermaid would, giving the tree or the first error.
+@dataclass
+class Parsed:
+    """A body parsed the way Mermaid would: the tree, or the first error."""
+
+    tree: Tree | None
+    prepared: Prepared
+    error: UnexpectedInput | None = None
+    # Set when the text parses only once its empty lines are left out: the error it gives with
+    # them, for a caller that knows whether those lines were blank in the note or comments.
+    error_with_empty_lines: UnexpectedInput | None = None
+    with_empty_lines: Prepared | None = None
+
+
+def parse_prepared(grammar: str, text: str, suffix: str = "") -> Parsed:
+    """Parse `text` as Mermaid would.
 
     Comment lines reach us blank, but Mermaid removes them, which matters where a keyword may
     read on into the next line (`axisFormat` alone, a blank line after `mindmap`). So when the
-    text fails to parse, it is parsed again without its empty lines, and that reading wins.
+    text fails to parse, it is parsed again without its empty lines, and that reading wins (a
+    missed error is better than a false alarm); `Parsed.error_with_empty_lines` keeps the other.
     """
     prepared = prepare(text)
     parser = lalr_parser(grammar)
     try:
-        return parser.parse(prepared.text + suffix), prepared, None
+        return Parsed(parser.parse(prepared.text + suffix), prepared)
     except UnexpectedInput as exc:
         if "\n\n" in prepared.text.rstrip("\n"):
             retry = prepare(text, drop_empty_lines=True)
             try:
-                return parser.parse(retry.text + suffix), retry, None
+                return Parsed(parser.parse(retry.text + suffix), retry, None, exc, prepared)
             except UnexpectedInput:
                 pass
-        return None, prepared, exc
+        return Parsed(None, prepared, exc)
 
 
 def _encode_line(line: str) -> tuple[str, list[int] | None]:
@@ -161,10 +175,18 @@ def join_words(words: Iterable[str]) -> str:
     return ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
+def expected_terminals(exc: UnexpectedInput) -> frozenset[str]:
+    """The terminals the parser could take at the error (exact: LALR's own sets are merged)."""
+    if isinstance(exc, UnexpectedToken):
+        if exc.interactive_parser is not None:
+            return frozenset(exc.interactive_parser.accepts() - {"$END"})
+        return frozenset(exc.expected)
+    return frozenset(getattr(exc, "allowed", None) or ())
+
+
 def expected_words(exc: UnexpectedInput, names: Mapping[str, str]) -> tuple[str, ...]:
-    """The terminals Lark would have accepted, in words (unnamed ones are internal and skipped)."""
-    raw = exc.expected if isinstance(exc, UnexpectedToken) else getattr(exc, "allowed", set())
-    return tuple(sorted({names[name] for name in raw or () if name in names}))
+    """What the parser could take at the error, in words (internal terminals are left out)."""
+    return tuple(sorted({names[name] for name in expected_terminals(exc) if name in names}))
 
 
 def error_position(exc: UnexpectedInput, prepared: Prepared) -> tuple[int, int]:
@@ -195,9 +217,10 @@ def syntax_error(
     names: Mapping[str, str],
     hint: str | None = None,
     message: str | None = None,
+    position: tuple[int, int] | None = None,
 ) -> BodySyntaxError:
     """A Lark error as a `BodySyntaxError` at the block's own line and column."""
-    line, column = error_position(exc, prepared)
+    line, column = position or error_position(exc, prepared)
     expected = expected_words(exc, names)
     if message is None:
         message = f"unexpected {found_text(exc)}"
@@ -206,8 +229,30 @@ def syntax_error(
     return BodySyntaxError(line, column, message, expected, hint)
 
 
+def with_empty_line_error(
+    result: BodyResult,
+    parsed: Parsed,
+    describe: Callable[[UnexpectedInput, Prepared], BodySyntaxError],
+) -> BodyResult:
+    """Note in `extra` the error Mermaid gives if the empty lines were blank lines, not comments."""
+    if parsed.error_with_empty_lines is not None and parsed.with_empty_lines is not None:
+        error = describe(parsed.error_with_empty_lines, parsed.with_empty_lines)
+        result.extra["error_if_empty_lines_are_blank"] = error
+    return result
+
+
 def token_position(token: Token, prepared: Prepared) -> tuple[int, int]:
     return prepared.locate(token.line or 1, token.column or 1)
+
+
+def content_position(token: Token, prepared: Prepared) -> tuple[int, int]:
+    """Where a token's first visible character is (some terminals start with their blanks)."""
+    text = str(token)
+    blanks = text[: len(text) - len(text.lstrip())]
+    line, column = token.line or 1, token.column or 1
+    if "\n" in blanks:
+        return prepared.locate(line + blanks.count("\n"), len(blanks) - blanks.rfind("\n"))
+    return prepared.locate(line, column + len(blanks))
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,16 +311,18 @@ class Mindmap:
 
 
 def parse(text: str) -> BodyResult:
-    tree, prepared, exc = parse_prepared("mindmap", text)
-    if tree is None:
-        return BodyResult("mindmap", error=_parse_error(exc, prepared))
-    return _build(tree, prepared)
+    parsed = parse_prepared("mindmap", text)
+    if parsed.error is not None:
+        return BodyResult("mindmap", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    result = _build(parsed.tree, parsed.prepared)
+    return with_empty_line_error(result, parsed, _parse_error)
 
 
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:
     line_text = prepared.line_text(exc.line)
-    rest = line_text[exc.column - 1 :] if exc.line > 0 else ""
-    expected = exc.expected if isinstance(exc, UnexpectedToken) else exc.allowed
+    rest = line_text[max(exc.column, 1) - 1 :]
+    expected = expected_terminals(exc)
     at_end = isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
     message: str | None = None
     hint: str | None = None
@@ -355,19 +402,18 @@ def _node(node: Tree, indent: int, prepared: Prepared) -> MindmapNode:
         text = str(first).strip()
         return MindmapNode(line, column, indent, text, "default", raw, text)
     node_id = str(first).strip() if first.type == "NODE_ID" else ""
-    start, descr, end = tokens[-3:]
-    shown = _EMPTY_STRINGS.sub("", str(descr))  # empty strings before the text show nothing
-    if descr.type == "DESCR_MD":
-        shown = shown[2:-2]
-    elif descr.type == "DESCR_STR":
-        shown = shown[1:-1]
+    start, descr, end = (_EMPTY_STRINGS.sub("", str(token)) for token in tokens[-3:])
+    # Empty strings ("" or "``") before the text or the closing bracket show nothing.
+    if tokens[-2].type == "DESCR_MD":
+        descr = descr[2:-2]
+    elif tokens[-2].type == "DESCR_STR":
+        descr = descr[1:-1]
     if start == "(":
         shape = "rounded-rect" if end == ")" else "cloud"
     else:
-        shape = _SHAPES.get(str(start), "default")
-    shown = shown.strip()
-    delimiters = (str(start), str(end))
-    return MindmapNode(line, column, indent, node_id or shown, shape, raw, shown, delimiters)
+        shape = _SHAPES.get(start, "default")
+    shown = descr.strip()
+    return MindmapNode(line, column, indent, node_id or shown, shape, raw, shown, (start, end))
 
 
 def _second_root(node: MindmapNode, root: MindmapNode) -> BodySyntaxError:
