@@ -9,7 +9,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import (
+from mermaid_lint.bodies._lark import (
     Prepared,
     expected_terminals,
     parse_prepared,

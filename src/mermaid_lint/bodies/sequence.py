@@ -16,7 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import (
+from mermaid_lint.bodies._lark import (
     Prepared,
     content_position,
     did_you_mean,
