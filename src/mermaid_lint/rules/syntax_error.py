@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import Severity
-from .base import Rule
+from .base import FixSafety, Rule
 
 
 class SyntaxError_(Rule):
@@ -21,12 +21,20 @@ class SyntaxError_(Rule):
     Use instead:
         flowchart TD
             A["Start (beta)"] --> B
+
+    Fix safety: safe - only a flowchart label (node, `|edge|`, subgraph title) or a class
+    label that Mermaid breaks off at a bracket, a quote or another special character is
+    fixed, by quoting it: every such label of the diagram at once, and only when the diagram
+    then parses. A `"` inside becomes `#quot;`, which Mermaid shows as a quote, so the text
+    shown stays the same. A label whose end is unclear (crossed brackets, an arrow inside,
+    already half quoted) is reported, not fixed.
     """
 
     code = "ML003"
     name = "syntax-error"
     summary = "The diagram body does not parse: Mermaid will not render it"
     severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
 
     def check_diagram(self, diagram, ctx):
         result = diagram.parsed_body
@@ -42,4 +50,8 @@ class SyntaxError_(Rule):
         if error.hint:
             message += f"; {error.hint}"
         end = (line, min(column + 1, len(block.lines[line])) if block.lines[line] else column)
-        yield ctx.in_block(self, block, (line, column), end, message)
+        edits, description = [], ""
+        if error.fix is not None:
+            edits = [block.edit(e.start, e.end, e.text) for e in error.fix.edits]
+            description = error.fix.description
+        yield ctx.in_block(self, block, (line, column), end, message, edits, description)
