@@ -473,3 +473,12 @@ def test_no_crash_on_truncated_diagrams() -> None:
                 assert 0 <= result.error.line <= text[:end].count("\n")
                 assert result.error.column >= 0
                 assert re.match(r"\S", result.error.message)
+
+
+def test_blank_line_after_mindmap_header_is_reported_but_a_comment_is_not():
+    from mermaid_lint import check_text
+
+    blank = "```mermaid\nmindmap\n\n  root((x))\n    a\n```\n"
+    comment = "```mermaid\nmindmap\n%% a comment\n  root((x))\n    a\n```\n"
+    assert [(f.line, f.code) for f in check_text(blank, "n.md") if f.code == "ML003"] == [(4, "ML003")]
+    assert not [f for f in check_text(comment, "n.md") if f.code == "ML003"]

@@ -38,9 +38,9 @@ class SyntaxError_(Rule):
 
     def check_diagram(self, diagram, ctx):
         result = diagram.parsed_body
-        if result is None or result.error is None:
+        error = result and (result.error or _error_on_blank_lines(diagram, result))
+        if error is None:
             return
-        error = result.error
         block = diagram.block
         line = min(error.line, len(block.lines) - 1)
         column = min(error.column, len(block.lines[line]))
@@ -55,3 +55,15 @@ class SyntaxError_(Rule):
             edits = [block.edit(e.start, e.end, e.text) for e in error.fix.edits]
             description = error.fix.description
         yield ctx.in_block(self, block, (line, column), end, message, edits, description)
+
+
+def _error_on_blank_lines(diagram, result):
+    """The error Mermaid gives because of blank lines, when every empty line the parser saw is
+    blank in the source too. (The parsers see comment lines as empty lines; Mermaid deletes
+    comments but keeps blank lines, so with comments in the body we cannot tell.)"""
+    error = result.extra.get("error_if_empty_lines_are_blank")
+    if error is None or diagram.header is None:
+        return None
+    header = diagram.header.number
+    removed = [c.number for c in diagram.comments] + [d.end[0] for d in diagram.directives]
+    return None if any(line > header for line in removed) else error
