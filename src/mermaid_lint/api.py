@@ -10,6 +10,7 @@ from .config import Settings
 from .engine import NoteResult, check_note, check_run, load_note
 from .files import InputError, SourceText, encode, source_from_text, expand_paths, is_mermaid_file, read_source, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
+from .meaning import BlockMeaning, note_meaning
 from .model import Finding
 
 
@@ -90,7 +91,11 @@ def _fix_sources(sources: dict[str, SourceText], settings: Settings, unsafe: boo
     def check(texts: dict[str, str]) -> dict[str, list[Finding]]:
         return _check_texts(texts, sources, settings, problems)
 
-    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe)
+    def describe(path: str, text: str) -> list[BlockMeaning]:
+        source = sources[path]
+        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+
+    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe, describe)
 
 
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -42,6 +42,7 @@ class UnknownConfigKey(Rule):
     summary = "A config key Mermaid does not know and silently drops"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         knowledge = load()
