@@ -62,6 +62,7 @@ def fix_to_fixed_point(texts: dict[str, str], check: Checker, unsafe: bool,
     `check` lints all texts together (run-level rules see every file) and returns findings by path.
     """
     original = dict(texts)
+    describe = _remembered(describe)
     before = check(texts)
     current, findings = dict(texts), before
     applied: Counter[str] = Counter()
@@ -96,6 +97,18 @@ def fix_to_fixed_point(texts: dict[str, str], check: Checker, unsafe: bool,
     return outcomes
 
 
+def _remembered(describe: Describer) -> Describer:
+    """Each round's new text is the next round's old one: describe it once."""
+    known: dict[tuple[str, str], list[BlockMeaning]] = {}
+
+    def remembered(path: str, text: str) -> list[BlockMeaning]:
+        if (path, text) not in known:
+            known[(path, text)] = describe(path, text)
+        return known[(path, text)]
+
+    return remembered
+
+
 def meaning_changed(path: str, old: str, new: str, accepted: list[Fix], describe: Describer) -> str | None:
     """Why the round's fixes changed more than they declare, naming the rule; None if they did not."""
     old_blocks, new_blocks = describe(path, old), describe(path, new)
@@ -110,7 +123,7 @@ def meaning_changed(path: str, old: str, new: str, accepted: list[Fix], describe
     for index, (was, now) in enumerate(zip(surviving, new_blocks)):
         touching = [f for f in accepted if any(_touches(e, was) for e in f.edits)]
         allowed = frozenset().union(*(f.changes for f in touching))
-        changes = differences(was, now, allowed)
+        changes = differences(was.content, now.content, allowed)
         if changes:
             culprits = _culprits(path, old, was, old_blocks.index(was), touching, describe) or touching
             return (f"the fix of {_codes(culprits)} changes the meaning of the diagram at line "
@@ -125,7 +138,7 @@ def _culprits(path: str, old: str, block: BlockMeaning, index: int, touching: li
     for fix in touching:
         alone, _ = apply_fixes(old, [fix])
         after = describe(path, alone)
-        if len(after) <= index or differences(block, after[index], fix.changes):
+        if len(after) <= index or differences(block.content, after[index].content, fix.changes):
             found.append(fix)
     return found
 

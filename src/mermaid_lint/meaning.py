@@ -18,9 +18,12 @@ from typing import Any
 from .bodies import parse_body
 from .mermaid.effective import applied_config
 from .model import Diagram, Meaning, Note
+from .parsing import parse_block
 
 # Diagram types whose tree is built from indentation.
 INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "treeView-beta"})
+# Mindmap lines that decorate the node before them instead of making one.
+DECORATION = re.compile(r"(?:::icon\(|:::)")
 # Model fields that say where something is, not what it is.
 POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)$")
 
@@ -38,15 +41,27 @@ def quote_states(lines: list[str]) -> list[tuple[bool, bool]]:
 
 
 @dataclass(frozen=True)
-class BlockMeaning:
-    start: int  # note offsets of the block, fences included
-    end: int
-    line: int  # 1-based file line of the opening fence
+class Content:
+    """What a block's text means; it depends on the text only."""
+
     settings: Any
     diagram_type: str | None
     statements: tuple[tuple[str, ...], ...]  # the header's arguments, then the body's statements
     tree: tuple[int, ...] | None  # each statement's parent, for indentation-built types
     model: Any  # the body parser's model without positions; None when it has none
+
+
+@dataclass(frozen=True)
+class BlockMeaning:
+    start: int  # note offsets of the block, fences included
+    end: int
+    line: int  # 1-based file line of the opening fence
+    content: Content
+
+
+# Block lines -> Content: a fix round rewrites few blocks, the others are met again.
+_KNOWN: dict[tuple[str, ...], Content] = {}
+_KNOWN_LIMIT = 4096
 
 
 def note_meaning(note: Note) -> list[BlockMeaning]:
@@ -56,33 +71,46 @@ def note_meaning(note: Note) -> list[BlockMeaning]:
         diagram = by_block.get(block.index)
         line = block.fence_line + 1 if block.fence_line >= 0 else 1
         if diagram is None:  # an unclosed fence: its text is all there is
-            meanings.append(BlockMeaning(block.start, block.end, line, None, None, (tuple(block.lines),), None, None))
-            continue
-        meanings.append(_diagram_meaning(diagram, line))
+            content = Content(None, None, (tuple(block.lines),), None, None)
+        else:
+            content = block_meaning(diagram)
+        meanings.append(BlockMeaning(block.start, block.end, line, content))
     return meanings
 
 
-def _diagram_meaning(diagram: Diagram, line: int) -> BlockMeaning:
+def block_meaning(diagram: Diagram) -> Content:
+    key = tuple(diagram.block.lines)
+    if key not in _KNOWN:
+        if len(_KNOWN) >= _KNOWN_LIMIT:
+            _KNOWN.clear()
+        _KNOWN[key] = _content(diagram)
+    return _KNOWN[key]
+
+
+def with_lines(diagram: Diagram, lines: list[str]) -> Content:
+    """The meaning the diagram would have with these lines, for a rule to check its edits."""
     block = diagram.block
+    return block_meaning(parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines))))
+
+
+def _content(diagram: Diagram) -> Content:
     body_text = _body_text(diagram)
     lines = body_text.split("\n")
-    statements = _statements(lines)
     kind = diagram.diagram_type
     tree = _indent_tree(lines) if kind in INDENTED_TYPES else None
     result = parse_body(kind, body_text) if kind else None
     model = _without_positions(result.model) if result is not None and result.model is not None else None
-    return BlockMeaning(block.start, block.end, line, _settings(diagram), kind, statements, tree, model)
+    return Content(_settings(diagram), kind, _statements(lines), tree, model)
 
 
 def _settings(diagram: Diagram) -> Any:
     front = diagram.front_matter
-    if front is None:
-        data: Any = None
-    elif front.problem:
+    data: Any = {}  # no front-matter, or an empty one, says nothing
+    if front is not None and front.problem:
         data = ("unreadable", front.text)
-    elif isinstance(front.data, dict):
+    elif front is not None and isinstance(front.data, dict):
         data = {k: v for k, v in front.data.items() if k != "config"}
-    else:
+    elif front is not None and front.data is not None:
         data = front.data
     others = tuple((d.name.lower(), d.args_text.strip()) for d in diagram.directives if not d.is_init)
     return {"front_matter": data, "config": applied_config(diagram), "directives": others}
@@ -117,13 +145,13 @@ def _statements(lines: list[str]) -> tuple[tuple[str, ...], ...]:
 
 
 def _indent_tree(lines: list[str]) -> tuple[int, ...]:
-    """Each non-blank line's parent (the nearest earlier line indented less), as Mermaid's
-    mindmap builds it; -1 for none."""
+    """Each node line's parent (the nearest earlier node line indented less), as Mermaid's
+    mindmap builds it; -1 for none. Decorations and label continuations are not nodes."""
     parents: list[int] = []
     stack: list[tuple[int, int]] = []  # (indent, statement index)
     index = 0
-    for line in lines[1:]:
-        if not line.strip():
+    for line, (inside, _) in zip(lines[1:], quote_states(lines)[1:]):
+        if not line.strip() or inside or DECORATION.match(line.strip()):
             continue
         indent = len(line) - len(line.lstrip())
         while stack and stack[-1][0] >= indent:
@@ -150,7 +178,7 @@ def _without_positions(value: Any, seen: frozenset[int] = frozenset()) -> Any:
     return value
 
 
-def differences(before: BlockMeaning, after: BlockMeaning, allowed: frozenset[Meaning]) -> list[str]:
+def differences(before: Content, after: Content, allowed: frozenset[Meaning]) -> list[str]:
     """The parts of a block's meaning that changed and were not meant to."""
     found = []
     if Meaning.CONFIG not in allowed and before.settings != after.settings:
@@ -166,7 +194,7 @@ def differences(before: BlockMeaning, after: BlockMeaning, allowed: frozenset[Me
         elif before.tree != after.tree:
             found.append("body tree: the indentation now builds another tree")
         elif before.model != after.model:
-            found.append("body model: the parsed diagram differs")
+            found.append("parsed body: " + _first_difference(before.model, after.model))
     return found
 
 
