@@ -93,6 +93,25 @@ def with_lines(diagram: Diagram, lines: list[str]) -> Content:
     return block_meaning(parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines))))
 
 
+def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[int]:
+    """The lines of `wanted` (block line -> new text, None to delete it) a formatting rule
+    may change without changing the diagram's meaning, in order. Usually all; a line whose
+    change matters on its own (it continues an unquoted label, say) is left out."""
+    if not wanted:
+        return []
+    before = block_meaning(diagram)
+
+    def harmless(lines: list[int]) -> bool:
+        chosen = set(lines)
+        new = [wanted[i] if i in chosen else line for i, line in enumerate(diagram.block.lines)]
+        return not differences(before, with_lines(diagram, [line for line in new if line is not None]), frozenset())
+
+    if harmless(list(wanted)):
+        return sorted(wanted)
+    kept = [i for i in sorted(wanted) if harmless([i])]
+    return kept if harmless(kept) else []
+
+
 def _content(diagram: Diagram) -> Content:
     body_text = _body_text(diagram)
     lines = body_text.split("\n")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import yaml
 
-from ..meaning import quote_states
+from ..meaning import harmless_changes, quote_states
 from ..model import Diagram, Severity
 from ..yaml_loader import JsonSchemaLoader
 from .base import FixSafety, Rule
@@ -45,26 +45,32 @@ class BlockWhitespace(Rule):
         lines = block.lines
         if not any(line.strip() for line in lines):
             return
-        edits, problems = [], []
-        first_problem = None
         last_text = max(i for i, line in enumerate(lines) if line.strip())
-        drop_blank = self.option(ctx, "blank_lines_before_fence")
+        kept = _meaningful_ends(diagram)
+        # Blank lines inside a quoted label that never closes are part of it.
+        drop_blank = self.option(ctx, "blank_lines_before_fence") and last_text not in kept
+        wanted: dict[int, str | None] = {}
         if self.option(ctx, "trailing_whitespace"):
-            kept = _meaningful_ends(diagram)
-            trailing = [i for i, line in enumerate(lines[: last_text + 1 if drop_blank else None])
-                        if line != line.rstrip(" \t") and i not in kept]
-            for i in trailing:
-                edits.append(block.edit((i, len(lines[i].rstrip(" \t"))), (i, len(lines[i])), ""))
-            if trailing:
-                problems.append(f"trailing whitespace on {len(trailing)} line(s)")
-                first_problem = (trailing[0], len(lines[trailing[0]].rstrip(" \t")))
-        if drop_blank and last_text < len(lines) - 1:
-            edits.append(block.replace_lines(last_text + 1, len(lines) - 1, []))
-            problems.append(f"{len(lines) - 1 - last_text} blank line(s) before the end of the block")
-            first_problem = first_problem or (last_text + 1, 0)
+            for i, line in enumerate(lines[: last_text + 1 if drop_blank else None]):
+                if line != line.rstrip(" \t") and i not in kept:
+                    wanted[i] = line.rstrip(" \t")
+        if drop_blank:
+            wanted.update((i, None) for i in range(last_text + 1, len(lines)))
+        changed = harmless_changes(diagram, wanted)
+        trailing = [i for i in changed if wanted[i] is not None]
+        blank = [i for i in changed if wanted[i] is None]
+        if blank != list(range(last_text + 1, len(lines))):
+            blank = []
+        edits, problems = [block.replace_lines(i, i, [wanted[i]]) for i in trailing], []
+        if trailing:
+            problems.append(f"trailing whitespace on {len(trailing)} line(s)")
+        if blank:
+            edits.append(block.replace_lines(blank[0], blank[-1], []))
+            problems.append(f"{len(blank)} blank line(s) before the end of the block")
         if edits:
-            end = (first_problem[0], len(lines[first_problem[0]]))
-            yield ctx.in_block(self, block, first_problem, end, "; ".join(problems), edits,
+            first = trailing[0] if trailing else blank[0]
+            start = (first, len(lines[first].rstrip(" \t")))
+            yield ctx.in_block(self, block, start, (first, len(lines[first])), "; ".join(problems), edits,
                                "remove the whitespace")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..meaning import DECORATION, block_meaning, differences, quote_states, with_lines
+from ..meaning import DECORATION, harmless_changes, quote_states
 from ..model import Diagram, Severity
 from .base import FixSafety, Rule
 
@@ -79,7 +79,7 @@ class BodyIndentation(Rule):
             text = block.lines[i].lstrip(" \t")
             if " " * (base + unit * level) + text != block.lines[i]:
                 wanted[i] = " " * (base + unit * level) + text
-        changed = sorted(_harmless(diagram, wanted))
+        changed = harmless_changes(diagram, wanted)
         if changed:
             line = changed[0]
             edits = [block.replace_lines(i, i, [wanted[i]]) for i in changed]
@@ -165,19 +165,3 @@ def _tree_levels(diagram: Diagram) -> dict[int, int]:
         stack.append((indent, last_level))
     return levels
 
-
-def _harmless(diagram: Diagram, wanted: dict[int, str]) -> list[int]:
-    """The re-indented lines that leave the diagram's meaning as it is. Usually all; a line
-    that continues an unquoted label is left alone (found by trying each line on its own)."""
-    if not wanted:
-        return []
-    before = block_meaning(diagram)
-
-    def harmless(changes: list[int]) -> bool:
-        lines = [wanted.get(i, line) if i in changes else line for i, line in enumerate(diagram.block.lines)]
-        return not differences(before, with_lines(diagram, lines), frozenset())
-
-    if harmless(list(wanted)):
-        return list(wanted)
-    kept = [i for i in wanted if harmless([i])]
-    return kept if harmless(kept) else []
