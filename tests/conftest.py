@@ -26,3 +26,9 @@ def require_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"dev corpus not present at {CORPUS}")
     return CORPUS
+
+
+# A note whose only problems are two broken line breaks (ML401, safely fixable), and it fixed:
+# for tests of the command line and integrations that must not depend on the rule catalogue.
+BROKEN_BREAKS = "# Breaks\n\n```mermaid\nflowchart TD\n    A --> B[one<b/r>two]\n    B --> C[three<b/r>four]\n```\n"
+FIXED_BREAKS = BROKEN_BREAKS.replace("<b/r>", "<br/>")

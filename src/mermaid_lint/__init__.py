@@ -1,6 +1,10 @@
 """mermaid-lint: lint and normalize Mermaid diagrams kept in Markdown notes."""
 
-from .api import check_paths, check_text, fix_paths, fix_text
-
 __version__ = "0.1.0"
-__all__ = ["__version__", "check_paths", "check_text", "fix_paths", "fix_text"]
+
+from .api import RunReport, check_paths, check_text, fix_paths, fix_text  # noqa: E402
+from .config import Settings, load_settings  # noqa: E402
+from .model import Finding  # noqa: E402
+
+__all__ = ["__version__", "Finding", "RunReport", "Settings", "check_paths", "check_text", "fix_paths",
+           "fix_text", "load_settings"]

@@ -127,6 +127,12 @@ class Block:
     def edit(self, start: Pos, end: Pos, replacement: str) -> Edit:
         return Edit(self.offset(start), self.offset(end), self.to_note_text(replacement))
 
+    def replace_scalar(self, start: Pos, end: Pos, value: str) -> Edit:
+        """Replace a key or value written at start..end, keeping the quotes it was written with."""
+        written = self.lines[start[0]][start[1] : end[1]] if start[0] == end[0] else ""
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        return self.edit(start, end, f"{quote}{value}{quote}")
+
     def replace_lines(self, first: int, last: int, new_lines: list[str]) -> Edit:
         """Replace whole block lines first..last (inclusive) with new_lines (may be empty)."""
         start = self.line_starts[first]
@@ -261,6 +267,15 @@ class Section:
     blocks: list[int]  # indexes into Note.blocks
 
 
+@dataclass(frozen=True)
+class HtmlComment:
+    """An HTML comment in a note's Markdown (not in code): where suppressions are written."""
+
+    start: int  # note offsets of `<!--` and just after `-->`
+    end: int
+    text: str  # between `<!--` and `-->`
+
+
 @dataclass
 class Note:
     path: str
@@ -272,6 +287,7 @@ class Note:
     front_matter: dict | None = None
     diagrams: list[Diagram] = field(default_factory=list)
     is_markdown: bool = True
+    html_comments: list[HtmlComment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.text)

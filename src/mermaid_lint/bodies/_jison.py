@@ -11,6 +11,7 @@ body's Lark LALR parser, and turns the first failure into a `BodySyntaxError`.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -140,7 +141,7 @@ class Rule:
     hook: Callable[[str, int], tuple[str | None, int]] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Lexed:
     type: str
     value: str
@@ -267,6 +268,11 @@ def encode_entities(source: Source) -> None:
     source.sub(re.compile(r"#\w+;", re.ASCII), entity)
 
 
+def decode_entities(text: str) -> str:
+    """Mermaid's `decodeEntities`: how an encoded `#name;` reads in a label (`&name;`)."""
+    return text.replace("\ufb02\xb0\xb0", "&#").replace("\ufb02\xb0", "&").replace("\xb6\xdf", ";")
+
+
 def clean_tags(source: Source) -> None:
     """Mermaid's `cleanupText`: `="..."` attributes inside HTML tags get single quotes."""
     source.sub(
@@ -297,16 +303,14 @@ def run(parser: Lark, lexer: JisonLexer, source: Source,
     Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
     """
     state = parser.parse_interactive("").parser_state
-    seen: list[Lexed] = []
+    seen: deque[Lexed] = deque(maxlen=32)  # the context an error message looks back at
 
     def feed(lexed: Lexed) -> ParseFailure | None:
         try:
             state.feed_token(Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end))
         except UnexpectedToken as exc:
-            return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=seen)
+            return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=list(seen))
         seen.append(lexed)
-        if len(seen) > 8:
-            del seen[0]
         return None
 
     pending: Lexed | None = None
@@ -333,11 +337,17 @@ def run(parser: Lark, lexer: JisonLexer, source: Source,
         try:
             return state.feed_token(Token("$END", "", end, 1, 1), True) or Tree("start", [])
         except UnexpectedToken as exc:
-            return ParseFailure(end, None, frozenset(exc.expected), previous=seen,
+            return ParseFailure(end, None, frozenset(exc.expected), previous=list(seen),
                                 stack=seen[-1].state_stack if seen else ())
     except MermaidError as exc:
-        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint, previous=seen,
-                            stack=seen[-1].state_stack if seen else ())
+        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint,
+                            previous=list(seen), stack=seen[-1].state_stack if seen else ())
+
+
+def header_word(text: str, default: str) -> str:
+    """The diagram keyword the block starts with (`graph`, `classDiagram-v2`, ...)."""
+    words = text.split(None, 1)
+    return words[0] if words else default
 
 
 def syntax_error(source: Source, pos: int, message: str, expected: Sequence[str] = (),

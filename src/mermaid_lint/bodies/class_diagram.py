@@ -23,8 +23,10 @@ from ._jison import (
     ParseFailure,
     Rule,
     Source,
+    decode_entities,
     describe_expected,
     encode_entities,
+    header_word,
     js,
     run,
     show,
@@ -212,16 +214,17 @@ def prepare(text: str) -> Source:
 
 
 def parse(text: str) -> BodyResult:
+    kind = header_word(text, "classDiagram")
     source = prepare(text)
     outcome = run(lalr_parser("class"), _lexer(), source)
     if isinstance(outcome, ParseFailure):
-        return BodyResult("classDiagram", error=_explain(source, outcome))
+        return BodyResult(kind, error=_explain(source, outcome))
     try:
         model = _Builder(source).build(outcome)
     except MermaidError as exc:
-        return BodyResult("classDiagram",
+        return BodyResult(kind,
                           error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult("classDiagram", model=model)
+    return BodyResult(kind, model=model)
 
 
 def _tokens(tree: Tree[Token] | Token) -> list[Token]:
@@ -239,7 +242,7 @@ def _name(tree: Tree[Token]) -> tuple[str, str | None]:
             generic = str(token)
         else:
             parts.append(str(token))
-    return "".join(parts), generic
+    return decode_entities("".join(parts)), generic
 
 
 class _Builder:
@@ -304,7 +307,7 @@ class _Builder:
         self.model.namespaces.append(Namespace(name, self.line(_tokens(tree)[0]), tuple(names)))
 
     def add_member(self, node: ClassNode, text: str, token: Token, sanitized: bool) -> None:
-        member = text.strip()
+        member = decode_entities(text.strip())
         if member.startswith("<<") and member.endswith(">>"):
             node.annotations.append(member[2:-2])
             return
@@ -360,16 +363,21 @@ class _Builder:
         target = next((c for c in tree.children if isinstance(c, Tree)), None)
         text = tree.children[-1]
         self.model.notes.append(Note(
-            str(text), _name(target)[0] if target is not None else None,
+            decode_entities(str(text)), _name(target)[0] if target is not None else None,
             self.line(_tokens(tree)[0]),
         ))
 
     def _class_def(self, tree: Tree[Token], namespace: str | None) -> None:
+        # `classDef a,b style...`: names are the first word and each word after a comma.
         line = self.line(_tokens(tree)[0])
-        for token in tree.children[1:]:
-            if isinstance(token, Token) and token.type == "ALPHA":
-                self.model.class_defs.append((str(token), line))
-            elif not (isinstance(token, Token) and token.type == "COMMA"):
+        children = tree.children
+        index = 1
+        while index < len(children):
+            self.model.class_defs.append((str(children[index]), line))
+            if index + 2 < len(children) and isinstance(children[index + 1], Token) \
+                    and children[index + 1].type == "COMMA":
+                index += 2
+            else:
                 break
 
     def _direction(self, tree: Tree[Token], namespace: str | None) -> None:

@@ -9,6 +9,7 @@ edges) is checked on the tree, in statement order as Mermaid does.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -16,7 +17,7 @@ import yaml
 from lark import Token, Tree
 
 from ..grammars import lalr_parser
-from . import BodyResult
+from . import BodyResult, BodySyntaxError
 from ._jison import (
     JS_DOT,
     JS_SPACE,
@@ -28,8 +29,10 @@ from ._jison import (
     Rule,
     Source,
     clean_tags,
+    decode_entities,
     describe_expected,
     encode_entities,
+    header_word,
     js,
     run,
     show,
@@ -38,9 +41,8 @@ from ._jison import (
 
 DIAGRAM_TYPES = ("flowchart", "graph", "flowchart-elk")
 
-# Lexer states that hold a label, with the opening token that entered them.
+# Lexer states inside a node or edge label, where brackets open a new label.
 _LABEL_STATES = ("text", "trapText", "ellipseText")
-_EDGE_STATES = ("edgeText", "thickEdgeText", "dottedEdgeText")
 
 _ALL = ("*",)
 _R = Rule
@@ -274,16 +276,17 @@ def prepare(text: str) -> Source:
 
 
 def parse(text: str) -> BodyResult:
+    kind = header_word(text, "flowchart")
     source = prepare(text)
     outcome = run(lalr_parser("flowchart"), _lexer(), source, _MERGED)
     if isinstance(outcome, ParseFailure):
-        return BodyResult("flowchart", error=_explain(source, outcome))
-    builder = _Builder(source)
+        return BodyResult(kind, error=_explain(source, outcome))
     try:
-        model = builder.build(outcome)
+        model = _Builder(source).build(outcome)
     except MermaidError as exc:
-        return BodyResult("flowchart", error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult("flowchart", model=model)
+        return BodyResult(kind,
+                          error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
+    return BodyResult(kind, model=model)
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -291,11 +294,11 @@ def parse(text: str) -> BodyResult:
 def _tokens(tree: Tree[Token] | Token) -> list[Token]:
     if isinstance(tree, Token):
         return [tree]
-    return [t for t in tree.scan_values(lambda v: isinstance(v, Token))]
+    return list(tree.scan_values(lambda v: isinstance(v, Token)))
 
 
 def _joined(tree: Tree[Token]) -> str:
-    return "".join(str(t) for t in _tokens(tree))
+    return decode_entities("".join(str(t) for t in _tokens(tree)))
 
 
 class _Builder:
@@ -359,34 +362,19 @@ class _Builder:
         if into is not None and match:
             into.direction = match.group(1)
 
-    def _vertex_statement(self, tree: Tree[Token], into: Subgraph | None) -> None:
-        # Left-recursive: (vertex_statement link group tail?) | (group tail?)
+    def _vertex_statement(self, tree: Tree[Token], into: Subgraph | None) -> list[str]:
+        """A chain `A --> B & C --> D`, left-recursive; returns the ids of its last group."""
         children = tree.children
         first = children[0]
-        if isinstance(first, Tree) and first.data == "vertex_statement":
-            sources = self._vertex_statement_ids(first, into)
-            link = children[1]
-            group = children[2]
-            assert isinstance(link, Tree) and isinstance(group, Tree)
-            targets = self.group(group, into, children[3:])
-            self.add_edges(sources, targets, link)
-        else:
-            assert isinstance(first, Tree)
-            self.group(first, into, children[1:])
-
-    def _vertex_statement_ids(self, tree: Tree[Token], into: Subgraph | None) -> list[str]:
-        """Handle an inner chain and return the ids of its last group."""
-        children = tree.children
-        first = children[0]
-        if isinstance(first, Tree) and first.data == "vertex_statement":
-            sources = self._vertex_statement_ids(first, into)
-            link, group = children[1], children[2]
-            assert isinstance(link, Tree) and isinstance(group, Tree)
-            targets = self.group(group, into, children[3:])
-            self.add_edges(sources, targets, link)
-            return targets
         assert isinstance(first, Tree)
-        return self.group(first, into, children[1:])
+        if first.data != "vertex_statement":
+            return self.group(first, into, children[1:])
+        sources = self._vertex_statement(first, into)
+        link, group = children[1], children[2]
+        assert isinstance(link, Tree) and isinstance(group, Tree)
+        targets = self.group(group, into, children[3:])
+        self.add_edges(sources, targets, link)
+        return targets
 
     def group(self, tree: Tree[Token], into: Subgraph | None,
               tail: list[Tree[Token] | Token]) -> list[str]:
@@ -557,44 +545,60 @@ def _js_yaml_accepts(exc: yaml.MarkedYAMLError, text: str) -> bool:
 
 
 def _label(text: Tree[Token]) -> str:
-    tokens = _tokens(text)
-    return "".join(str(t) for t in tokens).strip()
+    return _joined(text).strip()
 
 
 # --- errors -----------------------------------------------------------------------------------
 
-def _explain(source: Source, failure: ParseFailure):  # type: ignore[no-untyped-def]
-    expected = describe_expected(failure.expected, _WORDS)
+# Tokens that end or break a label when they appear inside one unquoted.
+_BREAKS_LABEL = frozenset({
+    "PS", "PE", "SQS", "SQE", "DIAMOND_START", "DIAMOND_STOP", "PIPE", "STR", "MD_STR",
+    "STADIUMSTART", "SUBROUTINESTART", "CYLINDERSTART", "DOUBLECIRCLESTART", "TRAPSTART",
+    "INVTRAPSTART", "ELLIPSE_START", "LINK",
+})
+_KEYWORDS = frozenset({"STYLE", "CLASS", "CLASSDEF", "LINKSTYLE", "SUBGRAPH", "INTERPOLATE",
+                       "GRAPH", "HREF"})
+_ID_PARTS = frozenset({"NODE_STRING", "NUM", "MINUS", "UNICODE_TEXT", "DOWN", "DEFAULT", "BRKT",
+                       "MULT", "COLON", "AMP", "COMMA"})
+
+
+def _explain(source: Source, failure: ParseFailure) -> BodySyntaxError:
     token = failure.token
+    opener = _open_label(failure.previous)
+    if opener is not None:
+        # Inside a label only its closer or more text can come: say just that.
+        expected: tuple[str, ...] = (repr(_CLOSERS.get(opener.type, "]")), "text")
+    else:
+        expected = describe_expected(failure.expected, _WORDS)
     if token is None:
         if failure.message and failure.message != "Unrecognized text":
             return syntax_error(source, failure.pos, failure.message, expected, failure.hint)
         if failure.pos >= len(source.text.rstrip()) or not failure.message:
-            return _unexpected_end(source, failure, expected)
+            message, hint = _unexpected_end(source, failure, opener)
+            return syntax_error(source, failure.pos, message, expected, hint)
         char = source.text[failure.pos]
         return syntax_error(source, failure.pos, f"Unexpected character {char!r}", expected,
-                            _char_hint(char, failure))
-    message, hint = _describe(token, failure)
+                            _char_hint(char))
+    message, hint = _describe(token, failure.previous, opener)
     return syntax_error(source, token.start, message, expected, hint)
 
 
-def _unexpected_end(source: Source, failure: ParseFailure, expected: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    stack = failure.stack
-    opener = _open_label(failure.previous)
-    if stack and stack[-1] in ("string", "md_string"):
-        return syntax_error(source, failure.pos, "Unclosed string: a '\"' is missing", expected,
-                            "close the quoted text with '\"'")
+def _unexpected_end(source: Source, failure: ParseFailure,
+                    opener: Lexed | None) -> tuple[str, str | None]:
+    if failure.stack and failure.stack[-1] in ("string", "md_string"):
+        return "Unclosed string: a '\"' is missing", "close the quoted text with '\"'"
     if opener is not None:
-        return syntax_error(source, failure.pos, f"Unclosed label: {opener.value!r} is never "
-                            f"closed with {_CLOSERS.get(opener.type, ']')!r}", expected,
-                            "close the label, or quote it if it contains brackets")
+        line, column = source.position(opener.start)
+        return (f"Unclosed label: the {opener.value.strip()!r} at line {line + 1}, column "
+                f"{column + 1} is never closed with {_CLOSERS.get(opener.type, ']')!r}",
+                "close the label, or quote it if it holds brackets")
     if "END" in failure.expected:
-        return syntax_error(source, failure.pos, "Unexpected end of diagram: a 'subgraph' has "
-                            "no 'end'", expected, "add 'end' after the subgraph's content")
-    return syntax_error(source, failure.pos, "Unexpected end of diagram", expected)
+        return ("Unexpected end of diagram: a 'subgraph' has no 'end'",
+                "add 'end' after the subgraph's content")
+    return "Unexpected end of diagram", None
 
 
-def _open_label(previous: list[Lexed]) -> Lexed | None:
+def _open_label(previous: Sequence[Lexed]) -> Lexed | None:
     """The opener of the label the last token is inside, if any."""
     if not previous or previous[-1].state_stack[-1] not in _LABEL_STATES:
         return None
@@ -604,60 +608,66 @@ def _open_label(previous: list[Lexed]) -> Lexed | None:
     return None
 
 
-def _describe(token: Lexed, failure: ParseFailure) -> tuple[str, str | None]:
+def _statement_start(previous: Sequence[Lexed]) -> Lexed | None:
+    """The first token of the statement the failing token is in."""
+    start = None
+    for lexed in reversed(previous):
+        if lexed.type in ("NEWLINE", "SEMI", "NODIR", "DIR"):
+            break
+        if lexed.type != "SPACE":
+            start = lexed
+    return start
+
+
+def _describe(token: Lexed, previous: Sequence[Lexed],
+              opener: Lexed | None) -> tuple[str, str | None]:
     shown = show(token.value)
-    previous = failure.previous
-    opener = _open_label(previous)
-    if opener is not None and token.type in ("PS", "PE", "SQS", "SQE", "DIAMOND_START",
-                                             "DIAMOND_STOP", "PIPE", "STR", "MD_STR",
-                                             "STADIUMSTART", "SUBROUTINESTART", "CYLINDERSTART",
-                                             "DOUBLECIRCLESTART", "TRAPSTART", "INVTRAPSTART",
-                                             "ELLIPSE_START", "LINK"):
+    if opener is not None and token.type in _BREAKS_LABEL:
         closer = _CLOSERS.get(opener.type, "]")
-        inside = f"{opener.value.strip()}...{closer}"
-        node = _node_before(previous, opener)
         what = "edge label" if opener.type == "PIPE" else "label"
-        quoted = f'{node}{opener.value.strip()}"..."{closer}' if node else f'{opener.value.strip()}"..."{closer}'
-        return (f"Unexpected {shown} in a {inside} {what}",
+        quoted = f'{_node_before(previous, opener)}{opener.value.strip()}"..."{closer}'
+        return (f"Unexpected {shown} in a {opener.value.strip()}...{closer} {what}",
                 f"quote the {what}: {quoted}")
+    first = _statement_start(previous)
+    if first is not None and first.type == "NODE_STRING" and first.value.lower() == "title":
+        return ("Unexpected text after 'title': flowcharts have no title statement",
+                "put the title in the front-matter: ---\ntitle: ...\n---")
+    if first is not None and first.type in ("STYLE", "CLASSDEF", "LINKSTYLE") and token.type == "PS":
+        return (f"Unexpected {shown} in a style", "flowchart styles cannot hold parentheses: "
+                "use a hex colour (fill:#f9f) instead of rgb(...)")
     if token.type == "END":
         return ("Unexpected 'end': it is a keyword (it closes a subgraph)",
                 "rename the node (e.g. 'End' or 'finish'), or give it a label: done[end]")
-    if token.type in ("STYLE", "CLASS", "CLASSDEF", "LINKSTYLE", "SUBGRAPH", "INTERPOLATE",
-                      "GRAPH", "DEFAULT") or (token.type == "HREF"):
-        return (f"Unexpected keyword {shown}", "keywords cannot be node ids: rename the node "
-                "or capitalise it")
-    if token.type == "NODE_STRING" and token.value.startswith("title"):
-        return ("Unexpected 'title': flowcharts have no title statement",
-                "put the title in the front-matter (---\\ntitle: ...\\n---)")
+    if token.type in _KEYWORDS:
+        return (f"Unexpected keyword {shown}",
+                "keywords cannot be node ids: rename the node or capitalise it")
     if token.type == "LINK_ID":
-        return (f"Unexpected {shown}: an unquoted '@' starts an edge id",
-                'quote the text that contains \'@\': A["user@example.com"]')
-    if token.type in ("EDGE_TEXT",) and previous and previous[-1].type == "START_LINK":
-        return (f"Unexpected {shown} in an edge label", "quote the edge label: -- \"...\" -->")
+        return (f"Unexpected {shown}: an unquoted '@' makes an edge id",
+                'quote the text that holds \'@\': A["user@example.com"]')
     if token.type == "SPACE" and previous and previous[-1].type in ("STR", "MD_STR"):
-        return ("Unexpected space after a quoted string", "remove the space after the closing quote")
-    return (f"Unexpected {shown}", None)
+        return ("Unexpected space after a quoted string",
+                "remove the space after the closing quote")
+    return f"Unexpected {shown}", None
 
 
-def _node_before(previous: list[Lexed], opener: Lexed) -> str:
-    index = previous.index(opener)
+def _node_before(previous: Sequence[Lexed], opener: Lexed) -> str:
     parts: list[str] = []
-    for lexed in reversed(previous[:index]):
-        if lexed.type in ("NODE_STRING", "NUM", "MINUS", "UNICODE_TEXT", "DOWN", "DEFAULT",
-                          "BRKT", "MULT", "COLON", "AMP", "COMMA"):
-            parts.append(lexed.value)
-        else:
+    index = list(previous).index(opener)
+    for lexed in reversed(list(previous)[:index]):
+        if lexed.type not in _ID_PARTS:
             break
+        parts.append(lexed.value)
     return "".join(reversed(parts))
 
 
-def _char_hint(char: str, failure: ParseFailure) -> str | None:
+def _char_hint(char: str) -> str | None:
     if char in ")]}":
         return f"a stray {char!r}: check the brackets, or quote the label"
+    if char == "@":
+        return 'a node id cannot start with \'@\': quote the text, A["@name"]'
     if char == "\xb0":
         return "an HTML entity like '#35;' is only allowed inside a label"
-    return "quote the text: A[\"...\"]"
+    return 'quote the text: A["..."]'
 
 
 _SHAPES = frozenset(

@@ -14,8 +14,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, did_you_mean, prepare, syntax_error, token_position
-from mermaid_lint.grammars import lalr_parser
+from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, did_you_mean, syntax_error, token_position
 
 DIAGRAM_TYPES = ("gantt",)
 
@@ -108,10 +107,8 @@ class Gantt:
 
 
 def parse(text: str) -> BodyResult:
-    prepared = prepare(text)
-    try:
-        tree = lalr_parser("gantt").parse(prepared.text)
-    except UnexpectedInput as exc:
+    tree, prepared, exc = parse_prepared("gantt", text)
+    if tree is None:
         return BodyResult("gantt", error=_parse_error(exc, prepared))
     try:
         model = _build(tree, prepared)

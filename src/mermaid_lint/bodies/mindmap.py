@@ -46,7 +46,7 @@ class Prepared:
     """The body as Mermaid's parser receives it, and the way back to the block's positions."""
 
     text: str
-    first_line: int  # block line of `text`'s first line
+    rows: tuple[int, ...]  # block line of each line of `text`
     first_column: int  # block column of `text`'s first character (Mermaid trims the start)
     # Per changed line of `text`: the block column of each of its columns (entity encoding).
     columns: dict[int, list[int]]
@@ -57,7 +57,8 @@ class Prepared:
         mapping = self.columns.get(row)
         if mapping is not None:
             col = mapping[min(col, len(mapping) - 1)]
-        return self.first_line + row, col + (self.first_column if row == 0 else 0)
+        block_row = self.rows[min(row, len(self.rows) - 1)] + max(0, row - len(self.rows) + 1)
+        return block_row, col + (self.first_column if row == 0 else 0)
 
     def locate_offset(self, offset: int) -> tuple[int, int]:
         line = self.text.count("\n", 0, offset)
@@ -73,27 +74,56 @@ class Prepared:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def prepare(text: str) -> Prepared:
-    """Mermaid's own clean-up of a block whose comments were already blanked, plus its final "\\n"."""
+def prepare(text: str, drop_empty_lines: bool = False) -> Prepared:
+    """Mermaid's own clean-up of a block whose comments were already blanked, plus its final "\\n".
+
+    With `drop_empty_lines`, empty lines are left out as Mermaid leaves out comment lines.
+    """
     text = text.replace("\r\n", "\n")
     text = _TAG_ATTRIBUTES.sub(_single_quoted_attributes, text)
     start = len(text) - len(text.lstrip())
     first_line = text.count("\n", 0, start)
     first_column = start - (text.rfind("\n", 0, start) + 1)
-    lines = text[start:].split("\n")
+    lines: list[str] = []
+    rows: list[int] = []
     columns: dict[int, list[int]] = {}
-    for number, line in enumerate(lines):
+    for number, line in enumerate(text[start:].split("\n")):
+        if drop_empty_lines and not line and rows:
+            continue
         encoded, mapping = _encode_line(line)
         if mapping is not None:
-            lines[number] = encoded
-            columns[number] = mapping
-    return Prepared("\n".join(lines) + "\n", first_line, first_column, columns)
+            columns[len(lines)] = mapping
+        lines.append(encoded)
+        rows.append(first_line + number)
+    return Prepared("\n".join(lines) + "\n", tuple(rows), first_column, columns)
+
+
+def parse_prepared(grammar: str, text: str, suffix: str = "") -> tuple[Tree | None, Prepared, UnexpectedInput | None]:
+    """Parse `text` as Mermaid would, giving the tree or the first error.
+
+    Comment lines reach us blank, but Mermaid removes them, which matters where a keyword may
+    read on into the next line (`axisFormat` alone, a blank line after `mindmap`). So when the
+    text fails to parse, it is parsed again without its empty lines, and that reading wins.
+    """
+    prepared = prepare(text)
+    parser = lalr_parser(grammar)
+    try:
+        return parser.parse(prepared.text + suffix), prepared, None
+    except UnexpectedInput as exc:
+        if "\n\n" in prepared.text.rstrip("\n"):
+            retry = prepare(text, drop_empty_lines=True)
+            try:
+                return parser.parse(retry.text + suffix), retry, None
+            except UnexpectedInput:
+                pass
+        return None, prepared, exc
 
 
 def _encode_line(line: str) -> tuple[str, list[int] | None]:
     """encodeEntities on one line, with the original column of every resulting column."""
     if "#" not in line:
         return line, None
+    original = line
     mapping = list(range(len(line) + 1))
     for pattern in _STYLE_SEMICOLON:
         match = pattern.search(line)
@@ -111,11 +141,10 @@ def _encode_line(line: str) -> tuple[str, list[int] | None]:
         pieces.append(encoded)
         new_mapping.extend([mapping[match.start()]] * len(encoded))
         last = match.end()
-    if not pieces and len(mapping) == len(line) + 1:
-        return line, None
     pieces.append(line[last:])
     new_mapping.extend(mapping[last:])
-    return "".join(pieces), new_mapping
+    encoded_line = "".join(pieces)
+    return (encoded_line, new_mapping) if encoded_line != original else (original, None)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -186,6 +215,7 @@ def token_position(token: Token, prepared: Prepared) -> tuple[int, int]:
 
 # Mermaid's node types by opening (and, for "(", closing) delimiter; mindmapDb.getType.
 _SHAPES = {"[": "rect", "((": "circle", ")": "cloud", "))": "bang", "{{": "hexagon"}
+_EMPTY_STRINGS = re.compile(r'^(?:""|"``")*')
 _ARROW = re.compile(r"<?(-{2,}|={2,}|-\.+-)[->ox]?|--[>x]")
 
 _NAMES = {
@@ -236,10 +266,8 @@ class Mindmap:
 
 
 def parse(text: str) -> BodyResult:
-    prepared = prepare(text)
-    try:
-        tree = lalr_parser("mindmap").parse(prepared.text)
-    except UnexpectedInput as exc:
+    tree, prepared, exc = parse_prepared("mindmap", text)
+    if tree is None:
         return BodyResult("mindmap", error=_parse_error(exc, prepared))
     return _build(tree, prepared)
 
@@ -328,12 +356,11 @@ def _node(node: Tree, indent: int, prepared: Prepared) -> MindmapNode:
         return MindmapNode(line, column, indent, text, "default", raw, text)
     node_id = str(first).strip() if first.type == "NODE_ID" else ""
     start, descr, end = tokens[-3:]
+    shown = _EMPTY_STRINGS.sub("", str(descr))  # empty strings before the text show nothing
     if descr.type == "DESCR_MD":
-        shown = descr[2:-2]
+        shown = shown[2:-2]
     elif descr.type == "DESCR_STR":
-        shown = descr[1:-1]
-    else:
-        shown = str(descr)
+        shown = shown[1:-1]
     if start == "(":
         shape = "rounded-rect" if end == ")" else "cloud"
     else:

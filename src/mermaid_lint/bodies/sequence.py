@@ -15,8 +15,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, did_you_mean, prepare, syntax_error, token_position
-from mermaid_lint.grammars import lalr_parser
+from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, did_you_mean, syntax_error, token_position
 
 DIAGRAM_TYPES = ("sequenceDiagram",)
 
@@ -120,12 +119,9 @@ class _Failure(Exception):
 
 
 def parse(text: str) -> BodyResult:
-    prepared = prepare(text)
     # The NUL stands for the NEWLINE Mermaid's lexer returns at the end of the input.
-    source = prepared.text + "\x00"
-    try:
-        tree = lalr_parser("sequence").parse(source)
-    except UnexpectedInput as exc:
+    tree, prepared, exc = parse_prepared("sequence", text, "\x00")
+    if tree is None:
         return BodyResult("sequenceDiagram", error=_parse_error(exc, prepared))
     replay = _Replay(prepared)
     try:

@@ -23,8 +23,10 @@ from ._jison import (
     ParseFailure,
     Rule,
     Source,
+    decode_entities,
     describe_expected,
     encode_entities,
+    header_word,
     js,
     run,
     show,
@@ -206,16 +208,17 @@ def prepare(text: str) -> Source:
 
 
 def parse(text: str) -> BodyResult:
+    kind = header_word(text, "stateDiagram")
     source = prepare(text)
     outcome = run(lalr_parser("state"), _lexer(), source)
     if isinstance(outcome, ParseFailure):
-        return BodyResult("stateDiagram", error=_explain(source, outcome))
+        return BodyResult(kind, error=_explain(source, outcome))
     try:
         model = _Builder(source).build(outcome)
     except MermaidError as exc:
-        return BodyResult("stateDiagram",
+        return BodyResult(kind,
                           error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult("stateDiagram", model=model)
+    return BodyResult(kind, model=model)
 
 
 def _tokens(tree: Tree[Token] | Token) -> list[Token]:
@@ -226,13 +229,14 @@ def _tokens(tree: Tree[Token] | Token) -> list[Token]:
 
 def _description(token: Token) -> str:
     """Mermaid's trimColon: the text after the first ':'."""
-    return re.sub(r"^\s*:\s*", "", str(token)).strip()
+    return decode_entities(re.sub(r"^\s*:\s*", "", str(token)).strip())
 
 
 class _Builder:
     def __init__(self, source: Source) -> None:
         self.source = source
         self.model = StateDiagram()
+        self.offsets: dict[str, int] = {}  # where each state is first mentioned
 
     def line(self, token: Token) -> int:
         return self.source.position(token.start_pos or 0)[0]
@@ -242,14 +246,11 @@ class _Builder:
         # Mermaid refuses a composite state that also has more than one description.
         for state in self.model.states.values():
             if state.composite and len(state.descriptions) > 1:
-                raise MermaidError(self._first_offset(state.id), "Group nodes can only have "
+                raise MermaidError(self.offsets[state.id], "Group nodes can only have "
                                    f"label: the composite state {state.id!r} has "
                                    f"{len(state.descriptions)} descriptions",
                                    hint="keep one description for a composite state")
         return self.model
-
-    def _first_offset(self, state_id: str) -> int:
-        return self.offsets.get(state_id, 0)
 
     def lines(self, children: list[Tree[Token] | Token], parent: str | None) -> None:
         for child in children:
@@ -258,11 +259,7 @@ class _Builder:
                 if handler is not None:
                     handler(child, parent)
 
-    offsets: dict[str, int]
-
     def mention(self, state_id: str, token: Token, parent: str | None) -> State:
-        if not hasattr(self, "offsets"):
-            self.offsets = {}
         state = self.model.states.get(state_id)
         if state is None:
             state = State(state_id, self.line(token), parent=parent)
@@ -339,7 +336,8 @@ class _Builder:
             text = re.sub(r"\n\s*end note$", "", text, flags=re.IGNORECASE)
         else:
             position, target, text = None, str(tokens[3]).strip(), str(tokens[1])
-        self.model.notes.append(StateNote(target, text.strip(), position, self.line(tokens[0])))
+        self.model.notes.append(StateNote(target, decode_entities(text.strip()), position,
+                                          self.line(tokens[0])))
 
     def _class_def(self, tree: Tree[Token], parent: str | None) -> None:
         name = tree.children[1]

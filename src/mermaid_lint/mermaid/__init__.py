@@ -341,12 +341,57 @@ class MermaidKnowledge:
             return False
         return None if (ok is None or verdict is None) else True
 
+    # ------------------------------------------------------------------ colours
+    def is_colour(self, value: str) -> bool:
+        """Would Mermaid's colour library (khroma) accept this colour?"""
+        colours = self.data["colours"]
+        text = value.strip()
+        if text.lower() in self._colour_keywords():
+            return True
+        return any(_compiled(f"(?i){pattern}").match(text) for pattern in colours["formats"].values())
+
+    @functools.cache  # noqa: B019 - one long-lived instance, made by load()
+    def _colour_keywords(self) -> frozenset[str]:
+        return frozenset(self.data["colours"]["keywords"])
+
+    def expects_colour(self, name: str, value: str) -> bool:
+        """Is this themeVariables value meant as a colour (by its name or its shape)?"""
+        colours = self.data["colours"]
+        return bool(
+            _compiled(colours["variable_name_regex"]).search(name)
+            or _compiled(colours["looks_like_colour_regex"]).match(value.strip())
+        )
+
+    # ------------------------------------------------------------------ HTML in labels
+    def html_tag_fate(self, tag: str) -> str | None:
+        """What Mermaid's label sanitizer does to an element: None (kept), "removed" (its
+        text stays) or "removed with its text"."""
+        html = self.data["html_sanitizer"]
+        name = tag.lower()
+        if name in html["allowed_tags"] and name not in html["forbidden_by_mermaid"]:
+            return None
+        return "removed with its text" if name in html["content_dropped"] else "removed"
+
+    def line_break_pattern(self, version: str) -> re.Pattern[str]:
+        """Mermaid's line-break regex in `version` (`</br>` breaks a line only from 12.0)."""
+        v = version_tuple(version)
+        chosen = self.data["line_breaks"]["patterns"][0]
+        for entry in self.data["line_breaks"]["patterns"]:
+            if v >= version_tuple(entry["since"]):
+                chosen = entry
+        return _compiled_ignorecase(chosen["pattern"])
+
     # ------------------------------------------------------------------ diagrams
     def section_for_diagram(self, diagram_type: str) -> str | None:
         """Config section a diagram header keyword uses ('graph' -> 'flowchart')."""
         entry = self.data["diagram_types"].get(diagram_type)
         section: str | None = entry.get("section") if entry else None
         return section
+
+    def has_title_statement(self, diagram_type: str) -> bool:
+        """Does this diagram's body take a `title` statement (which beats front-matter title)?"""
+        entry = self.data["diagram_types"].get(diagram_type)
+        return bool(entry and entry.get("title_statement"))
 
     def diagram_type_available(
         self, diagram_type: str, version: str | None = None
@@ -408,6 +453,11 @@ class MermaidKnowledge:
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+@functools.cache
+def _compiled_ignorecase(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 @functools.cache

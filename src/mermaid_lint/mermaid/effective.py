@@ -7,10 +7,11 @@ drops all of them (one try/catch around the loop in detectDirective).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
-from ..model import Diagram, Directive, Located
+from ..model import Diagram, Directive, Located, Note
 from . import load
 
 MISSING = object()
@@ -114,3 +115,72 @@ def sanitize(config: dict, path: tuple[str, ...] = ()) -> tuple[dict, list[Dropp
 def applied_config(diagram: Diagram) -> dict:
     """The configuration Mermaid really applies: the merged config without what it deletes."""
     return sanitize(effective_config(diagram))[0]
+
+
+@dataclass(frozen=True)
+class ConfigEntry:
+    """One key a diagram's config sets, wherever it is written."""
+
+    path: tuple[str, ...]  # config path, e.g. ("flowchart", "curve")
+    value: Any
+    located: Located
+    directive: Directive | None  # None: front-matter `config`
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+def config_entries(diagram: Diagram) -> Iterator[ConfigEntry]:
+    """Every key set in front-matter `config` and in init directives (dropped ones too: what
+    the author wrote), outermost keys first."""
+    if diagram.front_matter:
+        config = diagram.front_matter.config
+        for path, located in diagram.front_matter.locations.items():
+            if len(path) > 1 and path[0] == "config":
+                yield ConfigEntry(path[1:], _lookup(config, path[1:]), located, None)
+    for directive in diagram.directives:
+        if directive.is_init:
+            for path, located in directive.locations.items():
+                yield ConfigEntry(path, _lookup(directive.value, path), located, directive)
+
+
+# What the guides write: `%%%%%%%% Mermaid version v11.4.1-b.14`.
+VERSION_COMMENT = re.compile(r"%%\s*Mermaid\s+version\s+v?(\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TargetVersion:
+    version: str
+    source: str  # where it came from, for messages
+
+    def __str__(self) -> str:
+        return f"Mermaid {self.version}, {self.source}"
+
+
+def stated_version(diagram: Diagram) -> str | None:
+    for comment in diagram.comments:
+        match = VERSION_COMMENT.search(comment.text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def target_version(diagram: Diagram, note: Note, configured: str | None, default: str) -> TargetVersion:
+    """The Mermaid release a diagram is written for: its own `%% Mermaid version` comment, else
+    one in another diagram of the note, else the configured `mermaid-version`, else the default."""
+    own = stated_version(diagram)
+    if own:
+        return TargetVersion(own, "stated in the diagram")
+    for other in note.diagrams:
+        stated = stated_version(other)
+        if stated:
+            return TargetVersion(stated, "stated in this note")
+    if configured:
+        return TargetVersion(configured, "mermaid-version setting")
+    return TargetVersion(default, "default target")
+
+
+def theme_variable_entries(diagram: Diagram) -> Iterator[ConfigEntry]:
+    """The keys set under `themeVariables` (at any depth)."""
+    return (entry for entry in config_entries(diagram) if entry.path[0] == "themeVariables" and len(entry.path) > 1)

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from ..api import RunReport
 from ..model import Severity
+from ..rules import all_rules
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -25,6 +26,9 @@ def report(run: RunReport, out: TextIO, options: dict) -> None:
             f"[{style}]{finding.code}[/] [dim]{finding.name}[/] {escape(finding.message)}"
             + (" [cyan]\\[*][/]" if finding.fixable else "")
         )
+        if options.get("show_fixes") and finding.fix:
+            kind = "fix" if finding.fix.safe else "unsafe fix"
+            console.print(f"      [cyan]{kind}:[/] {escape(finding.fix.description)}")
         source = run.texts.get(finding.path)
         if source is not None and options.get("show_source", True):
             lines = texts.setdefault(finding.path, source.split("\n"))
@@ -34,7 +38,19 @@ def report(run: RunReport, out: TextIO, options: dict) -> None:
                 gutter = f"{finding.line:>5} | "
                 console.print(f"[dim]{gutter}[/]{escape(line)}")
                 console.print(" " * (len(gutter) + finding.column - 1) + f"[{style}]{'^' * width}[/]")
-    _summary(run, console, options)
+    if options.get("show_fixes"):
+        _fixed(run, console)
+    if not options.get("quiet"):
+        _summary(run, console, options)
+
+
+def _fixed(run: RunReport, console: Console) -> None:
+    """What `fix` changed, per file and rule."""
+    names = {rule.code: rule.name for rule in all_rules()}
+    for path, counts in sorted(run.fixed.items()):
+        console.print(f"[bold]{escape(path)}[/]:")
+        for code, count in sorted(counts.items()):
+            console.print(f"    {count} \u00d7 {code} ({names.get(code, '')})")
 
 
 def _summary(run: RunReport, console: Console, options: dict) -> None:

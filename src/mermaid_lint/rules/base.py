@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar, Iterable
 
+from ..mermaid import load
+from ..mermaid.effective import TargetVersion, target_version
 from ..model import Block, Diagram, Edit, Finding, Fix, LineIndex, Meaning, Note, Pos, Severity
 
 
@@ -98,6 +100,10 @@ class Context:
     def in_block(self, rule: Rule, block: Block, start: Pos, end: Pos, message: str,
                  edits: Iterable[Edit] | None = None, fix_description: str = "") -> Finding:
         return self.at_offsets(rule, block.offset(start), block.offset(end), message, edits, fix_description)
+
+    def target_version(self, diagram: Diagram) -> TargetVersion:
+        """The Mermaid release the diagram is checked against (see mermaid.effective)."""
+        return target_version(diagram, self.note, self.settings.mermaid_version, load().default_version)
 
 
 @dataclass

@@ -22,6 +22,9 @@ class GanttSlashComment(Rule):
     Use instead:
         %% Approximate start of year
         Llama 3 Introduced :a1, 2024-01, 1M
+
+    Fix safety: safe - the comment text moves to a `%%` line above the task, so nothing is
+    lost and the task gets the duration the author wrote.
     """
 
     code = "ML501"

@@ -55,9 +55,7 @@ class ThemeVariablesIgnored(Rule):
         else:
             located = theme_setting.located
             where = f"the theme is `{theme}` (line {block.file_line(located.key_start[0])})"
-            raw = block.lines[located.value_start[0]][located.value_start[1]:located.value_end[1]]
-            quote = raw[0] if raw[:1] in ("'", '"') else ""
-            edits.append(block.edit(located.value_start, located.value_end, f"{quote}base{quote}"))
+            edits.append(block.replace_scalar(located.value_start, located.value_end, "base"))
         located = variables.located
         yield ctx.in_block(
             self, block, located.key_start, located.key_end,

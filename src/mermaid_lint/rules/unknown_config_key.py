@@ -1,28 +1,20 @@
 from __future__ import annotations
 
 from ..mermaid import load
+from ..mermaid.effective import config_entries
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
-def config_keys(diagram):
-    """(config path, Located, directive or None) for every key a diagram's config sets."""
-    if diagram.front_matter:
-        for path, located in diagram.front_matter.locations.items():
-            if len(path) > 1 and path[0] == "config":
-                yield path[1:], located, None
-    for directive in diagram.directives:
-        if directive.is_init:
-            for path, located in directive.locations.items():
-                yield path, located, directive
-
-
 class UnknownConfigKey(Rule):
     """
-    What it does: finds configuration keys Mermaid does not know, in front-matter `config`
-    and in init directives, with a did-you-mean. `graph`, `classDiagram`, `sequenceDiagram`,
+    What it does: finds configuration keys Mermaid does not know, at any depth of
+    front-matter `config` and of init directives, with a did-you-mean; and keys that exist
+    only in other Mermaid releases than the target one (the note's `%% Mermaid version`
+    comment or the `mermaid-version` setting). `graph`, `classDiagram`, `sequenceDiagram`,
     `stateDiagram-v2` and `erDiagram` are the names of diagrams, not of config sections
-    (`flowchart`, `class`, `sequence`, `state`, `er`).
+    (`flowchart`, `class`, `sequence`, `state`, `er`). Theme variables have their own rule
+    (unknown-theme-variable).
 
     Why: Mermaid deletes every key whose name it does not know (sanitizeDirective), so the
     settings under `'graph': {...}` never reach the flowchart - silently.
@@ -48,28 +40,32 @@ class UnknownConfigKey(Rule):
         knowledge = load()
         misnamed = knowledge.data.get("misnamed_sections", {})
         block = diagram.block
+        version = ctx.target_version(diagram)
         reported: set[tuple] = set()
-        for path, located, directive in config_keys(diagram):
-            source_keys = directive.locations if directive else diagram.front_matter.locations
+        for entry in config_entries(diagram):
+            path, located, directive = entry.path, entry.located, entry.directive
             if path[0] == "themeVariables" or any(path[:i] in reported for i in range(1, len(path))):
                 continue  # theme variables have their own rule; report only the outermost key
-            if knowledge.is_known_key(path):
+            if knowledge.is_known_key(path, version.version):
                 continue
             reported.add(path)
             name = path[-1]
-            suggestion = knowledge.suggest_key(path)
-            where = "`" + ".".join(path) + "`"
-            if knowledge.survives_sanitizer(name):  # the name exists elsewhere: kept, but unused
-                message = f"{where} is not a Mermaid setting: it has no effect"
-            else:
-                message = f"{where} is not a Mermaid config key: Mermaid deletes it and its settings have no effect"
+            where = f"`{entry.dotted}`"
             edits = []
+            suggestion = None
+            if knowledge.is_known_key(path):
+                message = f"{where} does not exist in {version}: it has no effect there"
+            else:
+                suggestion = knowledge.suggest_key(path)
+                if knowledge.survives_sanitizer(name):  # the name exists elsewhere: kept, but unused
+                    message = f"{where} is not a Mermaid setting: it has no effect"
+                else:
+                    message = f"{where} is not a Mermaid config key: Mermaid deletes it and its settings have no effect"
             if suggestion:
                 message += f"; did you mean `{suggestion}`?"
+                source_keys = directive.locations if directive else diagram.front_matter.locations
                 sibling = (*([] if directive else ["config"]), *path[:-1], suggestion)
                 if len(path) == 1 and name in misnamed and tuple(sibling) not in source_keys:
-                    raw = block.lines[located.key_start[0]][located.key_start[1]:located.key_end[1]]
-                    quote = raw[0] if raw[:1] in ("'", '"') else ""
-                    edits.append(block.edit(located.key_start, located.key_end, f"{quote}{suggestion}{quote}"))
+                    edits.append(block.replace_scalar(located.key_start, located.key_end, suggestion))
             yield ctx.in_block(self, block, located.key_start, located.key_end, message, edits,
                                f"rename to {suggestion}")
