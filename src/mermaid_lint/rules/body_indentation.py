@@ -43,8 +43,8 @@ class BodyIndentation(Rule):
                 A --> B
             end
 
-    Options: `indent` - `auto` (the width the body mostly uses, else 4) or a number of
-    spaces; `types` - which of flowchart, sequence, mindmap to check (all).
+    Options: `indent` - spaces per level, 0 (the default) for the width the body mostly
+    uses, else 4; `types` - which of flowchart, sequence, mindmap to check (all).
 
     Fix safety: safe - the fixer checks that the statements, the mindmap tree and the
     parsed body are unchanged.
@@ -55,7 +55,7 @@ class BodyIndentation(Rule):
     summary = "Indentation in a flowchart, sequence or mindmap body is not one consistent width"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
-    options = {"indent": "auto", "types": ["flowchart", "sequence", "mindmap"]}
+    options = {"indent": 0, "types": ["flowchart", "sequence", "mindmap"]}
 
     def check_diagram(self, diagram, ctx):
         kind = KINDS.get(diagram.diagram_type or "")
@@ -91,8 +91,8 @@ class BodyIndentation(Rule):
 
     def _unit(self, levels: dict[int, int], lines: list[str], header_indent: int, kind: str, ctx) -> int:
         chosen = self.option(ctx, "indent")
-        if chosen != "auto":
-            return int(chosen)
+        if chosen > 0:
+            return chosen
         steps: Counter[int] = Counter()
         previous: dict[int, int] = {-1: header_indent}  # level -> indent of the last line there
         for i, level in sorted(levels.items()):
