@@ -99,7 +99,8 @@ class DeprecatedInitDirective(Rule):
         if not migration.blocked:
             layout = copy.deepcopy(readable_front_matter(diagram)) if diagram.front_matter else Layout(Mapping(), 2)
             if layout is None:
-                migration.blocked = "the front-matter has YAML comments or values this tool does not rewrite"
+                migration.blocked = ("the front-matter holds YAML this tool does not rewrite (a comment, an anchor, "
+                                     "a second `---`, a value over several lines)")
         values = []
         for directive in inits:
             if migration.blocked:
