@@ -13,7 +13,7 @@ def found(text: str, settings: Settings | None = None, path: str = "note.md") ->
 
 
 def note(*diagram_lines: str, before: str = "", after: str = "") -> str:
-    return before + "```mermaid\nflowchart TD\n" + "".join(f"    {line}\n" for line in diagram_lines) + "```\n" + after
+    return before + "```mermaid\nflowchart TD\n" + "".join(f"    {line}\n" if line else "\n" for line in diagram_lines) + "```\n" + after
 
 
 @pytest.mark.parametrize("rules", ["ML401", "broken-line-break", "ML401, broken-line-break", "ml401"])

@@ -13,6 +13,7 @@ from .files import (InputError, SourceText, decode, encode, expand_paths, is_mer
                     source_from_text, write_atomically)
 from .fixing import FixOutcome, fix_to_fixed_point
 from .ignore import PathFilter
+from .meaning import BlockMeaning, note_meaning
 from .model import Finding
 
 
@@ -106,7 +107,11 @@ def _fix_sources(sources: dict[str, SourceText], settings: Settings, unsafe: boo
     def check(texts: dict[str, str]) -> dict[str, list[Finding]]:
         return _check_texts(texts, sources, settings, problems)
 
-    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe)
+    def describe(path: str, text: str) -> list[BlockMeaning]:
+        source = sources[path]
+        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+
+    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe, describe)
 
 
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,

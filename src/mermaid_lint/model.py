@@ -30,11 +30,23 @@ class Edit:
     replacement: str
 
 
+class Meaning(str, Enum):
+    """A part of a diagram's meaning. A rule declares which parts its fix may change; the fixer
+    checks that every other part is the same before and after (see meaning.py)."""
+
+    CONFIG = "config"  # front-matter data and the configuration Mermaid applies
+    TYPE = "type"  # the diagram type keyword
+    BODY = "body"  # the statements of the body
+    DOCUMENT = "document"  # Markdown outside the Mermaid blocks (whole sections)
+
+
 @dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool
     description: str
+    changes: frozenset[Meaning] = frozenset()  # what the fix intends to change
+    rule: str = ""  # the code of the rule that made it
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from ..mermaid import load
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 # What authors type when they mean a line break: a b and an r, slashes or backslashes around.
@@ -34,6 +34,7 @@ class BrokenLineBreak(Rule):
     summary = "A line-break tag Mermaid does not recognise (e.g. <b/r>)"
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.BODY})
 
     def check_diagram(self, diagram, ctx):
         block = diagram.block

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -28,6 +28,7 @@ class LineBreakForm(Rule):
     summary = "A line break not written in the canonical form (default <br/>)"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.BODY})
     options = {"canonical": "<br/>"}
 
     def check_diagram(self, diagram, ctx):

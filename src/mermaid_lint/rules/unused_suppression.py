@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..model import Finding, LineIndex, Severity
+from ..model import Finding, LineIndex, Meaning, Severity
 from ..suppressions import Unused
 from .base import FixSafety, Rule, make_finding
 
@@ -31,6 +31,7 @@ class UnusedSuppression(Rule):
     summary = "A suppression comment that suppresses nothing"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.DOCUMENT})
 
     def report(self, unused: Unused, path: str, lines: LineIndex) -> Finding:
         """Called by the engine, which alone knows which suppressions were used."""
