@@ -28,6 +28,12 @@ def require_corpus() -> Path:
     return CORPUS
 
 
+# A note whose only problems are two broken line breaks (ML401, safely fixable), and it fixed:
+# for tests of the command line and integrations that must not depend on the rule catalogue.
+BROKEN_BREAKS = "# Breaks\n\n```mermaid\nflowchart TD\n    A --> B[one<b/r>two]\n    B --> C[three<b/r>four]\n```\n"
+FIXED_BREAKS = BROKEN_BREAKS.replace("<b/r>", "<br/>")
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory, monkeypatch) -> Path:
     """Every test (and every CLI it starts) keeps its results cache in its own folder."""

@@ -7,11 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
+from lark.exceptions import UnexpectedToken
 
-from mermaid_lint.bodies import parse_body, supported_types
+from mermaid_lint.bodies import class_diagram, flowchart, parse_body, state, supported_types
+from mermaid_lint.bodies._jison import apply_edits, run, tree_parser
 from mermaid_lint.bodies.class_diagram import ClassDiagram
 from mermaid_lint.bodies.flowchart import Flowchart
 from mermaid_lint.bodies.state import StateDiagram
+from mermaid_lint.grammars import lalr_parser
 
 SHARED = Path(__file__).parents[2] / "shared"
 MERMAID_DOCS = SHARED / "corpus-dev" / "mermaid-docs"
@@ -340,3 +343,65 @@ def test_mermaid_docs_parse() -> None:
     # Mermaid 12.3 rejects the unfinished `g-->` example of the 8.6.0 page, and nothing else.
     assert failures <= {"8.6.0_docs.md"}
     assert elapsed / len(blocks) < 0.05
+
+
+# --- the shared Jison machinery -------------------------------------------------------------------
+
+class _LarkReference:
+    """Lark's own interactive LALR parser (trees with positions), as the bodies once used it."""
+
+    def __init__(self, grammar: str) -> None:
+        self.lark = lalr_parser(grammar)
+
+    def parse(self, tokens, end):  # type: ignore[no-untyped-def]
+        state = self.lark.parse_interactive("").parser_state
+        for token in tokens:
+            try:
+                state.feed_token(token)
+            except UnexpectedToken as exc:
+                return token, frozenset(exc.expected)
+        try:
+            return state.feed_token(end, True)
+        except UnexpectedToken as exc:
+            return end, frozenset(exc.expected)
+
+
+def _graph_bodies() -> list[tuple[str, str]]:
+    """The flowchart, class and state bodies of the repository's fixtures, each also with a
+    stray bracket or quote put in, so that failures are compared too."""
+    found = []
+    for path in sorted((Path(__file__).parents[1] / "fixtures").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for body in re.findall(r"^```mermaid[^\n]*\n(.*?)^```", text, re.M | re.S):
+            blank = _blank(body)
+            words = blank.split()
+            if words and words[0] in _TYPES:
+                found.append((words[0], blank))
+    mutants = []
+    for index, (kind, text) in enumerate(found):
+        at = (index * 7919) % len(text)
+        mutants.append((kind, text[:at] + "([\"|"[index % 4] + text[at:]))
+    return found + mutants
+
+
+def test_tree_parser_builds_what_lark_builds() -> None:
+    """The direct LALR loop (no position propagation) gives Lark's trees and Lark's failures."""
+    bodies = {"flowchart": flowchart._BODY, "graph": flowchart._BODY,
+              "classDiagram": class_diagram._BODY, "stateDiagram-v2": state._BODY}
+    cases = [(k, t) for k, t in _graph_bodies() if k in bodies]
+    assert len(cases) > 20
+    for kind, text in cases:
+        body = bodies[kind]
+        ours = run(tree_parser(body.grammar), body.lexer, body.prepare(text), body.merge)
+        lark = run(_LarkReference(body.grammar), body.lexer, body.prepare(text), body.merge)  # type: ignore[arg-type]
+        assert ours == lark, text
+
+
+def test_a_fix_is_moved_past_earlier_edits() -> None:
+    """Later fixes are found in the text the earlier ones made; they come back in the block's
+    own positions, as one fix."""
+    text = "flowchart LR\n    A[x (1)] --> B[y (2)] --> C[z (3)]\n"
+    fix = parse_body("flowchart", text).error.fix  # type: ignore[union-attr]
+    assert fix is not None
+    assert [(e.start, e.end) for e in fix.edits] == [((1, 6), (1, 11)), ((1, 19), (1, 24)), ((1, 32), (1, 37))]
+    assert apply_edits(text, fix.edits) == 'flowchart LR\n    A["x (1)"] --> B["y (2)"] --> C["z (3)"]\n'

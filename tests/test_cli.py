@@ -30,7 +30,7 @@ def test_check_exit_codes(tmp_path: Path):
     bad.write_text(BAD_BREAKS)
     result = run("check", str(bad))
     assert result.exit_code == 1
-    assert f"{bad}:5:20: ML401 broken-line-break" in result.output
+    assert f"{bad}:6:20: ML401 broken-line-break" in result.output
     assert "^^^^^" in result.output
     assert run("check", "--select", "ML5", str(bad)).exit_code == 0
     assert run("check", "--select", "nonsense", str(bad)).exit_code == 2

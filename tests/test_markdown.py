@@ -65,3 +65,4 @@ def test_front_matter_with_blank_lines_and_comments_is_one_block():
     diagram = parse_block(blocks(text)[0])
     assert diagram.front_matter.config == {"theme": "dark"}
     assert diagram.header.text == "gantt"
+

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "check_paths", "check_text", "fix_paths", "fix_text"]
+__all__ = ["__version__", "Finding", "RunReport", "Settings", "check_paths", "check_text", "fix_paths",
+           "fix_text", "load_settings"]
+# Where each public name lives: loaded on first use, so `mermaid-lint --version` and
+# `explain` start without the API and the parsers behind it.
+_HOMES = {"RunReport": "api", "check_paths": "api", "check_text": "api", "fix_paths": "api", "fix_text": "api",
+          "Settings": "config", "load_settings": "config", "Finding": "model"}
 
 
 def __getattr__(name: str) -> Any:
-    # The API (and the parsers behind it) loads on first use: `mermaid-lint --version` and
-    # `mermaid-lint rules` start without Lark, markdown-it or PyYAML.
-    if name in __all__:
-        from . import api
+    if name in _HOMES:
+        from importlib import import_module
 
-        return getattr(api, name)
+        return getattr(import_module(f".{_HOMES[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings
-from .engine import NoteResult, check_run
-from .files import InputError, SourceText, encode, expand_paths, read_source, source_from_text, write_atomically
+from .engine import NoteResult, check_run, load_note, reported_findings
+from .files import (InputError, SourceText, decode, encode, expand_paths, is_mermaid_file, read_source,
+                    source_from_text, write_atomically)
 from .fixing import FixOutcome, fix_to_fixed_point
+from .ignore import PathFilter
+from .meaning import BlockMeaning, note_meaning
 from .model import Finding
 from .runner import NoteChecker, NoteFailure
 
@@ -31,6 +35,15 @@ class RunReport:
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     fixes_applied: int = 0
     texts: dict[str, str] = field(default_factory=dict)  # path -> text the findings refer to
+    fixed: dict[str, Counter[str]] = field(default_factory=dict)  # path -> rule code -> findings fixed
+
+
+@dataclass(frozen=True)
+class Stdin:
+    """Standard input, checked as the path `-` stands for in the paths."""
+
+    name: str  # what findings show and what decides Markdown or .mmd (--stdin-filename)
+    data: bytes
 
 
 def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], checker: NoteChecker,
@@ -42,18 +55,22 @@ def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], checker:
             problems.append(FileProblem(path, outcome.message, outcome.detail))
         else:
             results.append(outcome)
-    by_path = {r.path: list(r.findings) for r in results}
-    for finding in check_run(results, checker.settings, checker.rules):
-        by_path[finding.path].append(finding)
-    for found in by_path.values():
-        found.sort(key=Finding.sort_key)
-    return by_path
+    settings, rules = checker.settings, checker.rules
+    run_findings: dict[str, list[Finding]] = {r.path: [] for r in results}
+    for finding in check_run(results, settings, rules):
+        run_findings[finding.path].append(finding)
+    return {r.path: reported_findings(r, run_findings[r.path], settings, rules) for r in results}
 
 
-def _read_all(paths: list[str], report: RunReport) -> dict[str, SourceText]:
-    files, missing = expand_paths(paths)
+def _read_all(paths: list[str], settings: Settings, report: RunReport, stdin: Stdin | None) -> dict[str, SourceText]:
+    files, missing = expand_paths([p for p in paths if p != "-"], PathFilter(settings))
     report.problems.extend(FileProblem(p, m) for p, m in missing)
     sources = {}
+    if stdin is not None and "-" in paths:
+        try:
+            sources[stdin.name] = decode(stdin.data)
+        except InputError as error:
+            report.problems.append(FileProblem(stdin.name, str(error)))
     for path in files:
         try:
             sources[str(path)] = read_source(path)
@@ -63,12 +80,13 @@ def _read_all(paths: list[str], report: RunReport) -> dict[str, SourceText]:
     return sources
 
 
-def check_paths(paths: list[str], settings: Settings | None = None, *, jobs: int = 1,
-                cache_dir: Path | None = None) -> RunReport:
-    """Check files and folders with `jobs` processes, reusing results kept in `cache_dir`."""
+def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin | None = None, *,
+                jobs: int = 1, cache_dir: Path | None = None) -> RunReport:
+    """Check files, folders and globs (`-`: `stdin`) together: run-level rules see them all.
+    Notes are checked in `jobs` processes, with the results kept in `cache_dir` reused."""
     settings = settings or Settings()
     report = RunReport()
-    sources = _read_all(paths, report)
+    sources = _read_all(paths, settings, report, stdin)
     with NoteChecker(settings, jobs, cache_dir) as checker:
         by_path = _check_texts({p: s.text for p, s in sources.items()}, sources, checker, report.problems)
     report.findings = [f for found in by_path.values() for f in found]
@@ -93,7 +111,11 @@ def _fix_sources(sources: dict[str, SourceText], checker: NoteChecker, unsafe: b
         # Each round re-checks only the notes whose text changed; the others come from the cache.
         return _check_texts(texts, sources, checker, problems)
 
-    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe)
+    def describe(path: str, text: str) -> list[BlockMeaning]:
+        source = sources[path]
+        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+
+    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe, describe)
 
 
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
@@ -109,11 +131,13 @@ def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
 
 
 def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool = False,
-              write: bool = True, *, jobs: int = 1, cache_dir: Path | None = None) -> RunReport:
-    """Fix files in place (or, with write=False, only report what would change)."""
+              write: bool = True, stdin: Stdin | None = None, *, jobs: int = 1,
+              cache_dir: Path | None = None) -> RunReport:
+    """Fix files in place (or, with write=False, only report what would change). Standard
+    input is never written: its fixed text is in `changes`."""
     settings = settings or Settings()
     report = RunReport()
-    sources = _read_all(paths, report)
+    sources = _read_all(paths, settings, report, stdin)
     with NoteChecker(settings, jobs, cache_dir) as checker:
         outcomes = _fix_sources(sources, checker, unsafe, report.problems)
     for path, outcome in outcomes.items():
@@ -121,7 +145,7 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
         if outcome.refused:
             report.problems.append(FileProblem(path, outcome.refused))
         changed = outcome.text != source.text
-        if changed and write:
+        if changed and write and not (stdin and path == stdin.name):
             try:
                 write_atomically(Path(path), encode(source, outcome.text))
             except InputError as error:
@@ -132,5 +156,7 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
         if changed:
             report.changes[path] = (source.text, outcome.text)
             report.fixes_applied += outcome.applied
+            report.fixed[path] = (Counter(f.code for f in outcome.original_findings if f.fixable)
+                                  - Counter(f.code for f in outcome.findings))
     report.findings.sort(key=Finding.sort_key)
     return report

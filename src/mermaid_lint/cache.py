@@ -38,7 +38,8 @@ LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
 DEPENDENCIES = ("lark", "markdown_it", "yaml")
 SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
 # Modules whose classes a result may contain (rule modules hold the run-level facts' classes).
-RESULT_MODULES = ("mermaid_lint.model", "mermaid_lint.engine", "mermaid_lint.rules.", "mermaid_lint.bodies.")
+RESULT_MODULES = ("mermaid_lint.model", "mermaid_lint.engine", "mermaid_lint.suppressions", "mermaid_lint.rules.",
+                  "mermaid_lint.bodies.")
 # Compact arrays of numbers (line starts, digests) unpickle through these.
 SAFE_GLOBALS = {("array", "array"): array.array, ("array", "_array_reconstructor"): array._array_reconstructor}
 

@@ -1,7 +1,13 @@
-"""The command line: click commands that call the library API and pick a reporter."""
+"""The command line: click commands that call the library API and pick a reporter.
+
+Shell completion comes from click: `eval "$(_MERMAID_LINT_COMPLETE=bash_source mermaid-lint)"`
+(zsh_source, fish_source for the other shells).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,37 +15,63 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__
-from .config import ConfigError, Settings, resolve_rule
+from .config import ConfigError, load_settings, presets, resolve_rule
 from .model import Severity
 from .rules import all_rules
 
 if TYPE_CHECKING:
-    from .api import RunReport
+    from .api import RunReport, Stdin
 
-# The API (parsers, Lark, markdown-it) is imported by the commands that check, so that
+# The API (and the parsers behind it) is imported by the commands that check, so that
 # `--version`, `rules` and `explain` start fast.
 DEFAULT_CACHE_DIR = ".mermaid-lint-cache"
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
 
 
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _settings(select, extend_select, ignore) -> Settings:
+def _settings(paths, options: dict):
+    """Settings from the configuration file found for `paths`, under the command line's."""
+    layer = {key: _split(options[name]) for key, name in (
+        ("select", "select"), ("extend-select", "extend_select"), ("ignore", "ignore"),
+        ("exclude", "exclude"), ("extend-exclude", "extend_exclude")) if options[name]}
+    if options["no_gitignore"]:
+        layer["respect-gitignore"] = False
+    if options["force_exclude"]:
+        layer["force-exclude"] = True
+    if options["preset"]:
+        layer["preset"] = options["preset"]
+    start = [options["stdin_filename"]] if list(paths) == ["-"] and options["stdin_filename"] else paths
     try:
-        return Settings(select=_split(select), extend_select=_split(extend_select), ignore=_split(ignore))
+        return load_settings([p for p in start if p != "-"], options["config"], options["isolated"], layer)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        click.echo(f"mermaid-lint: {error}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
-def rule_options(command):
+def common_options(command):
     for decorator in reversed([
-        click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes, prefixes or names; comma-separated)."),
-        click.option("--extend-select", multiple=True, metavar="CODES", help="Rules to add to the selection."),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Rules to skip."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--select", multiple=True, metavar="RULES", help="Only these rules (codes, prefixes or names; comma-separated)."),
+        click.option("--extend-select", multiple=True, metavar="RULES", help="Rules to add to the selection."),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Rules to skip."),
+        click.option("--preset", type=click.Choice(presets()), help="Start from a preset (see README)."),
+        click.option("--config", type=click.Path(dir_okay=False), help="Use this configuration file (no discovery)."),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
+        click.option("--exclude", multiple=True, metavar="PATTERNS", help="Gitignore-style patterns to skip, replacing the defaults."),
+        click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Gitignore-style patterns to skip as well."),
+        click.option("--no-gitignore", is_flag=True, help="Also check files that .gitignore files exclude."),
+        click.option("--force-exclude", is_flag=True, help="Apply exclusions to files named on the command line too (pre-commit)."),
+        click.option("--stdin-filename", metavar="PATH", help="The name standard input (`-`) is checked under."),
+        click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True),
+        click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (input errors still exit 2)."),
+        click.option("--show-fixes", is_flag=True, help="Show each finding's fix (check) or what was fixed (fix)."),
+        click.option("-q", "--quiet", is_flag=True, help="Findings only, no summary."),
         click.option("--no-color", is_flag=True, help="Plain output even on a terminal."),
         click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
     ]):
@@ -61,10 +93,21 @@ def run_options(command):
     return command
 
 
-def _run_arguments(jobs: int | None, no_cache: bool, cache_dir: str) -> dict:
+def _run_arguments(options: dict) -> dict:
     from .runner import default_jobs
 
-    return {"jobs": jobs or default_jobs(), "cache_dir": None if no_cache else Path(cache_dir)}
+    return {"jobs": options["jobs"] or default_jobs(),
+            "cache_dir": None if options["no_cache"] else Path(options["cache_dir"])}
+
+
+def _stdin(paths, options) -> Stdin | None:
+    from .api import Stdin
+
+    if "-" not in paths:
+        return None
+    if len(paths) > 1:
+        raise click.UsageError("`-` (standard input) cannot be mixed with other paths")
+    return Stdin(options["stdin_filename"] or "-", sys.stdin.buffer.read())
 
 
 def _print_problems(report: RunReport, verbose: bool) -> None:
@@ -74,16 +117,29 @@ def _print_problems(report: RunReport, verbose: bool) -> None:
             click.echo(problem.detail, err=True)
 
 
-def _emit(report: RunReport, output_format: str, no_color: bool, fixing: bool = False) -> None:
-    from .reporting import FORMATS
+@contextlib.contextmanager
+def _destination(options: dict, default_stream):
+    if options["output_file"]:
+        with open(options["output_file"], "w", encoding="utf-8", newline="") as out:
+            yield out, True
+    else:
+        yield default_stream, options["no_color"]
 
-    FORMATS[output_format](report, sys.stdout, {"no_color": no_color, "fixing": fixing})
+
+def _emit(report: RunReport, options: dict, fixing: bool = False, stream=None) -> None:
+    from .reporting import FORMATS, STATISTICS
+
+    with _destination(options, stream or sys.stdout) as (out, no_color):
+        settings = {"no_color": no_color, "fixing": fixing, "quiet": options["quiet"],
+                    "show_fixes": options["show_fixes"], "format": options["output_format"]}
+        reporter = STATISTICS if options.get("statistics") else FORMATS[options["output_format"]]
+        reporter(report, out, settings)
 
 
-def _exit_code(report: RunReport) -> int:
+def _exit_code(report: RunReport, exit_zero: bool) -> int:
     if report.problems or any(f.fatal for f in report.findings):
         return EXIT_ERROR
-    if any(f.severity is Severity.ERROR for f in report.findings):
+    if not exit_zero and any(f.severity is Severity.ERROR for f in report.findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -94,40 +150,45 @@ def cli() -> None:
     """Lint and normalize Mermaid diagrams in Markdown notes and .mmd files.
 
     Exit codes: 0 no error-level finding; 1 error-level findings (or, with fix --check/--diff,
-    changes needed); 2 usage error, unreadable input or internal error.
+    changes needed); 2 usage or configuration error, unreadable input or internal error.
     """
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@rule_options
+@common_options
 @run_options
-def check(paths, select, extend_select, ignore, output_format, no_color, verbose, jobs, no_cache, cache_dir):
-    """Report problems in the Mermaid blocks of PATHS (files or folders)."""
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them (text or json).")
+def check(paths, **options):
+    """Report problems in the Mermaid blocks of PATHS (files, folders, globs; `-` for standard
+    input; default: the current folder)."""
+    paths = list(paths) or ["."]
+    if options["statistics"] and options["output_format"] not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or json")
     from .api import check_paths
 
-    report = check_paths(list(paths), _settings(select, extend_select, ignore),
-                         **_run_arguments(jobs, no_cache, cache_dir))
-    _emit(report, output_format, no_color)
-    _print_problems(report, verbose)
-    sys.exit(_exit_code(report))
+    stdin = _stdin(paths, options)
+    report = check_paths(paths, _settings(paths, options), stdin=stdin, **_run_arguments(options))
+    _emit(report, options)
+    _print_problems(report, options["verbose"])
+    sys.exit(_exit_code(report, options["exit_zero"]))
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@rule_options
+@common_options
+@run_options
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change what the diagram shows.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of writing; exit 1 if anything would change.")
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if anything would change.")
-@run_options
-def fix(paths, select, extend_select, ignore, output_format, no_color, verbose, unsafe_fixes, show_diff, check_only,
-        jobs, no_cache, cache_dir):
-    """Fix PATHS in place; what cannot be fixed is reported."""
+def fix(paths, unsafe_fixes, show_diff, check_only, **options):
+    """Fix PATHS in place; what cannot be fixed is reported. With `-`, the fixed standard input
+    is printed (and the report goes to standard error)."""
     from .api import fix_paths
 
+    paths = list(paths) or ["."]
+    stdin = _stdin(paths, options)
     write = not (show_diff or check_only)
-    report = fix_paths(list(paths), _settings(select, extend_select, ignore), unsafe=unsafe_fixes, write=write,
-                       **_run_arguments(jobs, no_cache, cache_dir))
+    report = fix_paths(paths, _settings(paths, options), unsafe=unsafe_fixes, write=write, stdin=stdin,
+                       **_run_arguments(options))
     if show_diff:
         import difflib
 
@@ -137,14 +198,18 @@ def fix(paths, select, extend_select, ignore, output_format, no_color, verbose, 
     elif check_only:
         for path in report.changes:
             click.echo(f"would fix {path}")
+    elif stdin is not None:
+        text = report.texts.get(stdin.name)
+        sys.stdout.write(text if text is not None else stdin.data.decode("utf-8", "replace"))
+        _emit(report, options, fixing=True, stream=sys.stderr)
     else:
-        _emit(report, output_format, no_color, fixing=True)
-    _print_problems(report, verbose)
+        _emit(report, options, fixing=True)
+    _print_problems(report, options["verbose"])
     if report.problems:
         sys.exit(EXIT_ERROR)
     if not write:
-        sys.exit(EXIT_FINDINGS if report.changes else EXIT_CLEAN)
-    sys.exit(_exit_code(report))
+        sys.exit(EXIT_FINDINGS if report.changes and not options["exit_zero"] else EXIT_CLEAN)
+    sys.exit(_exit_code(report, options["exit_zero"]))
 
 
 @cli.command("rules")
@@ -153,11 +218,9 @@ def list_rules(output_format):
     """List every rule: code, name, severity, fix, summary."""
     rules = all_rules()
     if output_format == "json":
-        import json
-
         click.echo(json.dumps([
             {"code": r.code, "name": r.name, "severity": r.severity.value, "fix": r.fix_safety.value,
-             "default": r.default_enabled, "summary": r.summary} for r in rules], indent=2))
+             "default": r.default_enabled, "summary": r.summary, "options": r.options} for r in rules], indent=2))
         return
     for rule in rules:
         fix_mark = {"safe": "fix", "unsafe": "fix*", "none": "-"}[rule.fix_safety.value]
@@ -173,7 +236,7 @@ def list_rules(output_format):
 @cli.command()
 @click.argument("rule")
 def explain(rule):
-    """Explain a rule (by code or name): what, why, examples, fix safety."""
+    """Explain a rule (by code or name): what, why, examples, fix safety, options."""
     try:
         found = resolve_rule(rule)
     except ConfigError as error:

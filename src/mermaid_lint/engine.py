@@ -9,6 +9,8 @@ from .config import Settings
 from .files import SourceText
 from .model import Finding, LineIndex, Note
 from .rules.base import Context, Rule, RunContext, RunFacts
+from .rules.unused_suppression import UnusedSuppression
+from .suppressions import Suppression, apply_suppressions, find_suppressions
 
 
 def load_note(path: str, source: SourceText, mermaid_file: bool) -> Note:
@@ -31,6 +33,7 @@ class NoteResult:
     findings: list[Finding]
     facts: dict[str, Any] = field(default_factory=dict)  # rule code -> run-level facts
     lines: LineIndex | None = None
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def check_note(note: Note, settings: Settings, rules: list[type[Rule]]) -> NoteResult:
@@ -45,7 +48,7 @@ def check_note(note: Note, settings: Settings, rules: list[type[Rule]]) -> NoteR
         collected = rule.collect(note, ctx)
         if collected is not None:
             facts[rule.code] = collected
-    return NoteResult(note.path, findings, facts, note.lines)
+    return NoteResult(note.path, findings, facts, note.lines, find_suppressions(note))
 
 
 def check_run(results: list[NoteResult], settings: Settings, rules: list[type[Rule]]) -> list[Finding]:
@@ -60,3 +63,23 @@ def check_run(results: list[NoteResult], settings: Settings, rules: list[type[Ru
         if rule_class.code in by_code:
             findings.extend(rule_class().check_run(by_code[rule_class.code], ctx))
     return findings
+
+
+def reported_findings(result: NoteResult, run_findings: list[Finding], settings: Settings,
+                      rules: list[type[Rule]]) -> list[Finding]:
+    """A note's findings as reported: `per-file-ignores` and inline suppressions applied (here
+    and nowhere else), and the suppressions that matched nothing reported as unused."""
+    ignored = settings.ignored_in(result.path)
+    enabled = frozenset(rule.code for rule in rules) - ignored
+    findings = [f for f in (*result.findings, *run_findings) if f.code not in ignored]
+    # Suppressions of unused-suppression itself are not judged: what they hide is decided below.
+    kept, unused = apply_suppressions(findings, result.suppressions, enabled - {UnusedSuppression.code})
+    if UnusedSuppression.code in enabled and result.lines is not None:
+        reporter = UnusedSuppression()
+        for item in unused:
+            finding = reporter.report(item, result.path, result.lines)
+            # Only a suppression naming unused-suppression hides one, and never its own report.
+            if not any(s is not item.suppression and UnusedSuppression.code in s.codes and s.covers(finding)
+                       for s in result.suppressions):
+                kept.append(finding)
+    return sorted(kept, key=Finding.sort_key)

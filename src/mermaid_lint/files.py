@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ignore import PathFilter
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})
 MERMAID_SUFFIXES = frozenset({".mmd", ".mermaid"})
@@ -26,23 +31,42 @@ class SourceText:
     newline: str  # the prevailing line terminator, kept by the fixer
 
 
-def expand_paths(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files under the given paths (sorted, de-duplicated) and (path, error) for missing ones."""
+def expand_paths(paths: list[str], path_filter: "PathFilter | None" = None) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files under the given paths and globs (de-duplicated, in order) and (path, error) for
+    the ones that match nothing. Folders are searched for Markdown and Mermaid files, skipping
+    what `path_filter` excludes; files named explicitly are checked whatever their suffix."""
     found: dict[Path, None] = {}
     missing: list[tuple[str, str]] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-                for name in sorted(names):
-                    if Path(name).suffix.lower() in SUFFIXES:
-                        found[Path(root) / name] = None
-        elif path.exists():
-            found[path] = None  # named explicitly: checked whatever its suffix
-        else:
-            missing.append((raw, "no such file or directory"))
+        matches = [Path(raw)] if Path(raw).exists() or not glob.has_magic(raw) else [
+            Path(p) for p in sorted(glob.glob(raw, recursive=True))]
+        if not matches:
+            missing.append((raw, "no file matches this pattern"))
+        for path in matches:
+            if path.is_dir():
+                if path_filter is None or not path_filter.skips(path, True, explicit=True):
+                    found.update(dict.fromkeys(_search(path, path_filter)))
+            elif path.exists():
+                if path_filter is None or not path_filter.skips(path, False, explicit=True):
+                    found[path] = None
+            else:
+                missing.append((raw, "no such file or directory"))
     return list(found), missing
+
+
+def _search(folder: Path, path_filter: "PathFilter | None"):
+    def searched(path: Path, is_dir: bool) -> bool:
+        if path_filter is None:
+            return path.name not in SKIPPED_DIRS if is_dir else True
+        return not path_filter.skips(path, is_dir)
+
+    for root, dirs, names in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if searched(here / d, True))
+        for name in sorted(names):
+            path = here / name
+            if path.suffix.lower() in SUFFIXES and searched(path, False):
+                yield path
 
 
 def is_mermaid_file(path: Path) -> bool:

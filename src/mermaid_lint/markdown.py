@@ -12,17 +12,30 @@ from functools import cache
 import yaml
 from markdown_it import MarkdownIt
 
-from .model import Block, Heading, Note
+from .model import Block, Heading, HtmlComment, Note
 from .yaml_loader import load_with_nodes
 
 MERMAID_INFO = re.compile(r"^mermaid(?:\s|$)", re.IGNORECASE)
+HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
 @cache
 def _parser() -> MarkdownIt:
-    # Only block structure is read (fences, headings); inline parsing would be half the time.
+    # Block structure only (fences, headings, HTML blocks): inline parsing of every paragraph
+    # would be half the time; _holds_inline_html parses the few paragraphs that need it.
     return MarkdownIt("commonmark").disable("inline")
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def _holds_inline_html(token) -> bool:
+    """Raw HTML (a comment) in a paragraph or heading; a '<' in a code span is not HTML."""
+    return "<" in token.content and any(
+        child.type == "html_inline" for inline in _inline_parser().parseInline(token.content) for child in inline.children or ())
 
 
 def _raw_lines(text: str) -> tuple[list[str], list[int]]:
@@ -64,13 +77,28 @@ def parse_note(path: str, text: str, bom: bool, newline: str) -> Note:
 
     blocks: list[Block] = []
     headings: list[Heading] = []
+    html_lines: list[tuple[int, int]] = []  # line ranges of Markdown that holds raw HTML
     for i, token in enumerate(tokens):
+        if token.map and (token.type == "html_block" or (token.type == "inline" and _holds_inline_html(token))):
+            html_lines.append(tuple(token.map))
         if token.type == "heading_open" and token.map:
             line = token.map[0]
             headings.append(Heading(int(token.tag[1:]), tokens[i + 1].content.strip(), line, starts[line]))
         elif token.type == "fence" and token.map and MERMAID_INFO.match(token.info.strip()):
             blocks.append(_fence_block(len(blocks), token, lines, starts, newline, len(text)))
-    return Note(path, text, bom, newline, blocks, headings, front_data)
+    note = Note(path, text, bom, newline, blocks, headings, front_data)
+    note.html_comments = _html_comments(text, starts, html_lines)
+    return note
+
+
+def _html_comments(text: str, starts: list[int], html_lines: list[tuple[int, int]]) -> list[HtmlComment]:
+    """Comments in the HTML markdown-it found (so not the ones shown inside code)."""
+    found: dict[int, HtmlComment] = {}
+    for first, after in html_lines:
+        end = starts[after] if after < len(starts) else len(text)
+        for match in HTML_COMMENT.finditer(text, starts[first], end):
+            found[match.start()] = HtmlComment(match.start(), match.end(), match.group(1))
+    return sorted(found.values(), key=lambda c: c.start)
 
 
 def _fence_block(index, token, lines, starts, newline, text_length) -> Block:

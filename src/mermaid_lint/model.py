@@ -31,11 +31,23 @@ class Edit:
     replacement: str
 
 
+class Meaning(str, Enum):
+    """A part of a diagram's meaning. A rule declares which parts its fix may change; the fixer
+    checks that every other part is the same before and after (see meaning.py)."""
+
+    CONFIG = "config"  # front-matter data and the configuration Mermaid applies
+    TYPE = "type"  # the diagram type keyword
+    BODY = "body"  # the statements of the body
+    DOCUMENT = "document"  # Markdown outside the Mermaid blocks (whole sections)
+
+
 @dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool
     description: str
+    changes: frozenset[Meaning] = frozenset()  # what the fix intends to change
+    rule: str = ""  # the code of the rule that made it
 
 
 @dataclass(frozen=True)
@@ -258,6 +270,15 @@ class Section:
     blocks: list[int]  # indexes into Note.blocks
 
 
+@dataclass(frozen=True)
+class HtmlComment:
+    """An HTML comment in a note's Markdown (not in code): where suppressions are written."""
+
+    start: int  # note offsets of `<!--` and just after `-->`
+    end: int
+    text: str  # between `<!--` and `-->`
+
+
 @dataclass
 class Note:
     path: str
@@ -269,6 +290,7 @@ class Note:
     front_matter: dict | None = None
     diagrams: list[Diagram] = field(default_factory=list)
     is_markdown: bool = True
+    html_comments: list[HtmlComment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.text)

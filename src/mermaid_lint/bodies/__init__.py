@@ -15,12 +15,30 @@ from typing import Any, Callable
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """Replace the block's text from `start` to `end` (0-based (line, column), one line)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    text: str
+
+
+@dataclass(frozen=True)
+class BodyFix:
+    """Edits after which the body parses, for a mistake whose repair is certain."""
+
+    edits: tuple[TextEdit, ...]
+    description: str
+
+
+@dataclass(frozen=True)
 class BodySyntaxError:
     line: int  # 0-based line in the block
     column: int  # 0-based column in that line
     message: str
     expected: tuple[str, ...] = ()
     hint: str | None = None
+    fix: BodyFix | None = None  # only when the author's intent is certain
 
 
 @dataclass

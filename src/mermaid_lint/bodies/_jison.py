@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
+from itertools import chain
+from typing import Any
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedToken
+from lark import Token, Tree
+from lark.parse_tree_builder import ParseTreeBuilder
+from lark.parsers.lalr_analysis import Shift
 
-from . import BodySyntaxError
+from ..grammars import lalr_parser
+from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
 
 # JavaScript's `\s`, which Mermaid's regexes use (Python's differs on a few code points).
 JS_SPACE = "\\t\\n\\v\\f\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
@@ -141,6 +146,19 @@ class Rule:
     hook: Callable[[str, int], tuple[str | None, int]] | None = None
 
 
+# `accTitle: ...`, `accDescr: ...` and `accDescr { ... }`: the same seven rules, in the same
+# order, head the flowchart, class and state lexers (each splices them in where Mermaid has them).
+ACCESSIBILITY_RULES: tuple[Rule, ...] = (
+    Rule(js(r"accTitle\s*:\s*"), "ACC_TITLE", ops=("push:acc_title",)),
+    Rule(r"[^\n]*", "ACC_TITLE_VALUE", ("acc_title",), ("pop",)),
+    Rule(js(r"accDescr\s*:\s*"), "ACC_DESCR", ops=("push:acc_descr",)),
+    Rule(r"[^\n]*", "ACC_DESCR_VALUE", ("acc_descr",), ("pop",)),
+    Rule(js(r"accDescr\s*\{\s*"), None, ops=("push:acc_descr_multiline",)),
+    Rule(r"\}", None, ("acc_descr_multiline",), ("pop",)),
+    Rule(r"[^}]*", "ACC_DESCR_MULTILINE_VALUE", ("acc_descr_multiline",)),
+)
+
+
 @dataclass(slots=True)
 class Lexed:
     type: str
@@ -205,6 +223,7 @@ class Source:
     """The text Mermaid parses, rewritten as Mermaid rewrites it, with a map back to the block."""
 
     def __init__(self, text: str) -> None:
+        self.original = text
         self.text = text
         self.origin = list(range(len(text) + 1))
         starts = [0]
@@ -248,6 +267,12 @@ class Source:
                 hi = mid - 1
         return lo, original - self.line_starts[lo]
 
+    def original_line(self, line: int) -> str:
+        """A line of the block as written."""
+        start = self.line_starts[line]
+        end = self.original.find("\n", start)
+        return self.original[start:] if end == -1 else self.original[start:end]
+
 
 def encode_entities(source: Source) -> None:
     """Mermaid's `encodeEntities`, run on every diagram before its parser.
@@ -273,12 +298,21 @@ def decode_entities(text: str) -> str:
     return text.replace("\ufb02\xb0\xb0", "&#").replace("\ufb02\xb0", "&").replace("\xb6\xdf", ";")
 
 
+_TAG = re.compile(r"<(\w+)([^>]*)>", re.ASCII)
+
+
+def _single_quoted_attributes(tag: re.Match[str]) -> str:
+    return "<" + tag.group(1) + re.sub(r'="([^"]*)"', r"='\1'", tag.group(2)) + ">"
+
+
 def clean_tags(source: Source) -> None:
     """Mermaid's `cleanupText`: `="..."` attributes inside HTML tags get single quotes."""
-    source.sub(
-        re.compile(r"<(\w+)([^>]*)>", re.ASCII),
-        lambda m: "<" + m.group(1) + re.sub(r'="([^"]*)"', r"='\1'", m.group(2)) + ">",
-    )
+    source.sub(_TAG, _single_quoted_attributes)
+
+
+def clean_tags_in(text: str) -> str:
+    """`clean_tags` on a piece of text."""
+    return _TAG.sub(_single_quoted_attributes, text)
 
 
 @dataclass
@@ -294,7 +328,60 @@ class ParseFailure:
     previous: list[Lexed] = field(default_factory=list)
 
 
-def run(parser: Lark, lexer: JisonLexer, source: Source,
+class TreeParser:
+    """The LALR parser of `grammars/<grammar>.lark`, fed one token at a time.
+
+    It runs Lark's own parse table and tree callbacks, as Lark's interactive parser does, but
+    builds the trees without `propagate_positions`: the bodies read only token offsets, and
+    filling every node's position took about half of a flowchart's parse time.
+    """
+
+    def __init__(self, grammar: str) -> None:
+        lark = lalr_parser(grammar)
+        conf = lark.parse_interactive("").parser_state.parse_conf
+        self.states: dict[Any, dict[str, tuple[Any, Any]]] = conf.states
+        self.start_state = conf.start_state
+        self.end_state = conf.end_state
+        self.callbacks = ParseTreeBuilder(lark.rules, Tree, False, False,
+                                          lark.options.maybe_placeholders).create_callback(None)
+
+    def parse(self, tokens: Iterable[Token],
+              end: Token) -> Tree[Token] | tuple[Token, frozenset[str]]:
+        """The tree, or the token the parser refused and the terminals it expected there."""
+        states, callbacks, end_state = self.states, self.callbacks, self.end_state
+        state_stack: list[Any] = [self.start_state]
+        value_stack: list[Any] = []
+        for token in chain(tokens, (end,)):
+            while True:
+                row = states[state_stack[-1]]
+                step = row.get(token.type)
+                if step is None:
+                    return token, frozenset(s for s in row if s.isupper())
+                action, rule = step  # for a shift, `rule` is the state to go to
+                if action is Shift:  # never at the end
+                    state_stack.append(rule)
+                    value_stack.append(token)
+                    break
+                size = len(rule.expansion)
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callbacks[rule](children))
+                state_stack.append(states[state_stack[-1]][rule.origin.name][1])
+                if token is end and state_stack[-1] == end_state:
+                    return value_stack[-1] or Tree("start", [])
+        raise AssertionError("the end token either completes the parse or is refused")
+
+
+@cache
+def tree_parser(grammar: str) -> TreeParser:
+    return TreeParser(grammar)
+
+
+def run(parser: TreeParser, lexer: JisonLexer, source: Source,
         merge: frozenset[str] = frozenset()) -> Tree[Token] | ParseFailure:
     """Feed the lexer's tokens to the LALR parser; a tree, or where it failed.
 
@@ -302,46 +389,49 @@ def run(parser: Lark, lexer: JisonLexer, source: Source,
     (Mermaid's edge text is one character a token), and fewer tokens parse faster.
     Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
     """
-    state = parser.parse_interactive("").parser_state
     seen: deque[Lexed] = deque(maxlen=32)  # the context an error message looks back at
+    fed: list[Lexed] = []  # the token the parser holds, until it asks for the next one
 
-    def feed(lexed: Lexed) -> ParseFailure | None:
-        try:
-            state.feed_token(Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end))
-        except UnexpectedToken as exc:
-            return ParseFailure(lexed.start, lexed, frozenset(exc.expected), previous=list(seen))
-        seen.append(lexed)
-        return None
+    def feed(lexed: Lexed) -> Token:
+        if fed:
+            seen.append(fed.pop())
+        fed.append(lexed)
+        return Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end)
 
-    pending: Lexed | None = None
-    try:
+    def tokens() -> Iterator[Token]:
+        pending: Lexed | None = None
         for lexed in lexer.lex(source.text):
             if pending is not None:
                 if lexed.type == pending.type and lexed.start == pending.end:
                     pending = Lexed(pending.type, pending.value + lexed.value, pending.start,
                                     lexed.end, lexed.state_stack)
                     continue
-                failure = feed(pending)
-                if failure is not None:
-                    return failure
+                yield feed(pending)
                 pending = None
             if lexed.type in merge:
                 pending = lexed
-                continue
-            failure = feed(lexed)
-            if failure is not None:
-                return failure
-        if pending is not None and (failure := feed(pending)) is not None:
-            return failure
-        end = len(source.text)
-        try:
-            return state.feed_token(Token("$END", "", end, 1, 1), True) or Tree("start", [])
-        except UnexpectedToken as exc:
-            return ParseFailure(end, None, frozenset(exc.expected), previous=list(seen),
-                                stack=seen[-1].state_stack if seen else ())
+            else:
+                yield feed(lexed)
+        if pending is not None:
+            yield feed(pending)
+        if fed:
+            seen.append(fed.pop())
+
+    end = len(source.text)
+    try:
+        outcome = parser.parse(tokens(), Token("$END", "", end, 1, 1))
     except MermaidError as exc:
+        if fed:
+            seen.append(fed.pop())
         return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint,
                             previous=list(seen), stack=seen[-1].state_stack if seen else ())
+    if isinstance(outcome, Tree):
+        return outcome
+    token, expected = outcome
+    if token.type == "$END":
+        return ParseFailure(end, None, expected, previous=list(seen),
+                            stack=seen[-1].state_stack if seen else ())
+    return ParseFailure(fed[0].start, fed[0], expected, previous=list(seen))
 
 
 def header_word(text: str, default: str) -> str:
@@ -375,3 +465,195 @@ def show(value: str) -> str:
     if value in ("\n",) or set(value) <= {"\n", "\r"}:
         return "end of line"
     return repr(value if len(value) <= 30 else value[:27] + "...")
+
+
+def explain_failure(
+    source: Source,
+    failure: ParseFailure,
+    expected: tuple[str, ...],
+    describe: Callable[[Lexed, list[Lexed]], tuple[str, str | None]],
+    at_end: Callable[[ParseFailure], tuple[str, str | None]],
+    char_hint: Callable[[str, list[Lexed]], str | None],
+) -> BodySyntaxError:
+    """The common shape of a body's error: a token the parser refused (`describe`), a lexer or
+    database message, the end of the diagram (`at_end`), or a character no rule reads."""
+    token = failure.token
+    if token is not None:
+        message, hint = describe(token, failure.previous)
+        return syntax_error(source, token.start, message, expected, hint)
+    if failure.message and failure.message != "Unrecognized text":
+        return syntax_error(source, failure.pos, failure.message, expected, failure.hint)
+    if failure.pos >= len(source.text.rstrip()) or not failure.message:
+        message, hint = at_end(failure)
+        return syntax_error(source, failure.pos, message, expected, hint)
+    char = source.text[failure.pos]
+    return syntax_error(source, failure.pos, f"Unexpected character {char!r}", expected,
+                        char_hint(char, failure.previous))
+
+
+def prepare_trimmed(text: str) -> Source:
+    """The text as Mermaid's class and state parsers receive it: the start trimmed, entities
+    encoded, a final line break added; mapped back to the block."""
+    source = Source(text)
+    source.sub(re.compile(f"^[{JS_SPACE}]+"), lambda m: "")
+    encode_entities(source)
+    source.sub(re.compile(r"\Z"), lambda m: "\n")
+    return source
+
+
+def tree_tokens(tree: Tree[Token] | Token) -> list[Token]:
+    """The tokens of a tree, in order."""
+    if isinstance(tree, Token):
+        return [tree]
+    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+
+
+class TreeWalker:
+    """Base of the model builders: statement dispatch to `_<rule name>` methods, and lines."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+
+    def line(self, token: Token) -> int:
+        return self.source.position(token.start_pos or 0)[0]
+
+    def statements(self, children: Sequence[Tree[Token] | Token],
+                   context: Any) -> list[tuple[Tree[Token], Any]]:
+        """Run the handler of each statement, in order; (statement, what it returned)."""
+        done: list[tuple[Tree[Token], Any]] = []
+        for child in children:
+            if isinstance(child, Tree):
+                handler = getattr(self, f"_{child.data}", None)
+                if handler is not None:
+                    done.append((child, handler(child, context)))
+        return done
+
+
+@dataclass(frozen=True)
+class JisonBody:
+    """One diagram type read the Jison way: its lexer rules, its grammar, and what turns the
+    tree into a model (`build`, which may raise MermaidError) or a failure into an error."""
+
+    grammar: str  # grammars/<grammar>.lark
+    default_kind: str
+    rules: Sequence[Rule]
+    states: Sequence[str]
+    prepare: Callable[[str], Source]
+    explain: Callable[[Source, ParseFailure], BodySyntaxError]
+    build: Callable[[Source, Tree[Token]], Any]
+    flags: int = 0
+    merge: frozenset[str] = frozenset()
+
+    @cached_property
+    def lexer(self) -> JisonLexer:
+        return JisonLexer(self.rules, self.states, self.flags)
+
+    def parse(self, text: str) -> BodyResult:
+        result = self.parse_once(text)
+        if result.error is not None and result.error.fix is not None:
+            whole = complete_fix(text, result.error.fix, self.parse_once)
+            result.error = replace(result.error, fix=whole)
+        return result
+
+    def parse_once(self, text: str) -> BodyResult:
+        """The body's model, or its first error (with the fix of that one mistake, if any)."""
+        kind = header_word(text, self.default_kind)
+        source = self.prepare(text)
+        outcome = run(tree_parser(self.grammar), self.lexer, source, self.merge)
+        if isinstance(outcome, ParseFailure):
+            return BodyResult(kind, error=self.explain(source, outcome))
+        try:
+            model = self.build(source, outcome)
+        except MermaidError as exc:
+            return BodyResult(kind, error=syntax_error(source, exc.pos, exc.message,
+                                                       hint=exc.hint))
+        return BodyResult(kind, model=model)
+
+
+_BRACKET_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def label_span(source: Source, opener: Lexed,
+               ends: tuple[str, ...]) -> tuple[int, int, int] | None:
+    """Where the label after `opener` is, as its author wrote it: (line, start, end columns).
+
+    It runs to the first of `ends` outside brackets of its own, on the opener's line; brackets
+    inside must pair up (a stray closer of another kind is text). None when the end is not
+    certain, or the opener is not where the block has it.
+    """
+    line, start = source.position(opener.end - 1)
+    start += 1
+    text = source.original_line(line)
+    if text[start - len(opener.value) : start] != opener.value:
+        return None
+    open_brackets: list[str] = []
+    for index in range(start, len(text)):
+        if not open_brackets and text.startswith(ends, index):
+            return line, start, index
+        char = text[index]
+        if char in "([{":
+            open_brackets.append(char)
+        elif char in _BRACKET_PAIRS:
+            if open_brackets and open_brackets[-1] == _BRACKET_PAIRS[char]:
+                open_brackets.pop()
+            elif open_brackets:
+                return None  # crossed brackets
+    return None
+
+
+MAX_FIXES = 100  # mistakes one fix may repair in a diagram
+
+
+def complete_fix(text: str, first: BodyFix,
+                 parse_once: Callable[[str], BodyResult]) -> BodyFix | None:
+    """The fix of every mistake like the first, when together they make the body parse.
+
+    Mermaid (and the parser) stop at the first mistake, so each fix is applied and the body
+    parsed again, as long as the next error has a certain fix too. The edits are returned in
+    the positions of `text`, in one fix, so that fixing needs one round whatever their number;
+    None when the body would still not parse.
+    """
+    edits = list(first.edits)
+    current = apply_edits(text, first.edits)
+    for _ in range(MAX_FIXES):
+        error = parse_once(current).error
+        if error is None:
+            return BodyFix(tuple(edits), first.description if len(edits) == 1 else
+                           f"{first.description}, and {len(edits) - 1} more like it")
+        if error.fix is None:
+            return None
+        for edit in error.fix.edits:
+            mapped = _edit_before(edit, edits)
+            if mapped is None:
+                return None
+            edits.append(mapped)
+        current = apply_edits(current, error.fix.edits)
+    return None
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """`text` with one-line edits (which do not overlap) applied."""
+    lines = text.split("\n")
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        (line, start), (_, end) = edit.start, edit.end
+        lines[line] = lines[line][:start] + edit.text + lines[line][end:]
+    return "\n".join(lines)
+
+
+def _edit_before(edit: TextEdit, applied: Sequence[TextEdit]) -> TextEdit | None:
+    """An edit of the text after `applied`, moved to the text before them; None if it
+    overlaps one of them (or spans lines)."""
+    line, start = edit.start
+    end_line, end = edit.end
+    if end_line != line:
+        return None
+    shift = 0
+    for done in sorted((e for e in applied if e.start[0] == line), key=lambda e: e.start):
+        done_start = done.start[1] + shift
+        done_end = done_start + len(done.text)
+        if end <= done_start:
+            break
+        if start < done_end:
+            return None
+        shift += len(done.text) - (done.end[1] - done.start[1])
+    return TextEdit((line, start - shift), (line, end - shift), edit.text)

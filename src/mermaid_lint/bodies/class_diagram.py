@@ -7,31 +7,14 @@ the parser is `grammars/class.lark`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
 
 from lark import Token, Tree
 
-from ..grammars import lalr_parser
-from . import BodyResult, BodySyntaxError
-from ._jison import (
-    JS_SPACE,
-    UNICODE_LETTER,
-    JisonLexer,
-    Lexed,
-    MermaidError,
-    ParseFailure,
-    Rule,
-    Source,
-    decode_entities,
-    describe_expected,
-    encode_entities,
-    header_word,
-    js,
-    run,
-    show,
-    syntax_error,
-)
+from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
+from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, UNICODE_LETTER, JisonBody, Lexed, MermaidError,
+                     ParseFailure, Rule, Source, TreeWalker, decode_entities, describe_expected,
+                     explain_failure, js, label_span, prepare_trimmed, show, tree_tokens)
 
 DIAGRAM_TYPES = ("classDiagram", "classDiagram-v2")
 
@@ -41,13 +24,7 @@ _RULES: tuple[Rule, ...] = (
     _R(r"[^\n]*direction" + js(r"\s+") + r"(?:TB|BT|RL|LR)[^\n]*", "DIRECTION"),
     # `%%` to the end of the line, with the line breaks after it.
     _R(r"%%[^\n]*(?:\r?\n|\r)*", None),
-    _R(js(r"accTitle\s*:\s*"), "ACC_TITLE", ops=("push:acc_title",)),
-    _R(r"[^\n]*", "ACC_TITLE_VALUE", ("acc_title",), ("pop",)),
-    _R(js(r"accDescr\s*:\s*"), "ACC_DESCR", ops=("push:acc_descr",)),
-    _R(r"[^\n]*", "ACC_DESCR_VALUE", ("acc_descr",), ("pop",)),
-    _R(js(r"accDescr\s*\{\s*"), None, ops=("push:acc_descr_multiline",)),
-    _R(r"\}", None, ("acc_descr_multiline",), ("pop",)),
-    _R(r"[^}]*", "ACC_DESCR_MULTILINE_VALUE", ("acc_descr_multiline",)),
+    *ACCESSIBILITY_RULES,
     _R(js(r"\s*(?:\r?\n)+"), "NEWLINE"),
     _R(js(r"\s+"), None),
     _R(r"classDiagram-v2\b|classDiagram\b", "CLASS_DIAGRAM"),
@@ -199,45 +176,15 @@ class ClassDiagram:
     direction: str | None = None
 
 
-@cache
-def _lexer() -> JisonLexer:
-    return JisonLexer(_RULES, _STATES)
-
-
-def prepare(text: str) -> Source:
-    """The text as Mermaid's class parser receives it, mapped back to the block."""
-    source = Source(text)
-    source.sub(re.compile(f"^[{JS_SPACE}]+"), lambda m: "")  # Mermaid trims the start
-    encode_entities(source)
-    source.sub(re.compile(r"\Z"), lambda m: "\n")
-    return source
-
-
 def parse(text: str) -> BodyResult:
-    kind = header_word(text, "classDiagram")
-    source = prepare(text)
-    outcome = run(lalr_parser("class"), _lexer(), source)
-    if isinstance(outcome, ParseFailure):
-        return BodyResult(kind, error=_explain(source, outcome))
-    try:
-        model = _Builder(source).build(outcome)
-    except MermaidError as exc:
-        return BodyResult(kind,
-                          error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult(kind, model=model)
-
-
-def _tokens(tree: Tree[Token] | Token) -> list[Token]:
-    if isinstance(tree, Token):
-        return [tree]
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+    return _BODY.parse(text)
 
 
 def _name(tree: Tree[Token]) -> tuple[str, str | None]:
     """A class name as Mermaid joins it, and its generic type."""
     parts: list[str] = []
     generic = None
-    for token in _tokens(tree):
+    for token in tree_tokens(tree):
         if token.type == "GENERICTYPE":
             generic = str(token)
         else:
@@ -245,34 +192,20 @@ def _name(tree: Tree[Token]) -> tuple[str, str | None]:
     return decode_entities("".join(parts)), generic
 
 
-class _Builder:
+class _Builder(TreeWalker):
     def __init__(self, source: Source) -> None:
-        self.source = source
+        super().__init__(source)
         self.model = ClassDiagram()
-
-    def line(self, token: Token) -> int:
-        return self.source.position(token.start_pos or 0)[0]
 
     def build(self, tree: Tree[Token]) -> ClassDiagram:
         self.statements(tree.children, None)
         return self.model
 
-    def statements(self, children: list[Tree[Token] | Token], namespace: str | None) -> list[str]:
-        names: list[str] = []
-        for child in children:
-            if isinstance(child, Tree):
-                handler = getattr(self, f"_{child.data}", None)
-                if handler is not None:
-                    name = handler(child, namespace)
-                    if child.data == "class_statement" and name:
-                        names.append(name)
-        return names
-
     def mention(self, tree: Tree[Token], namespace: str | None = None) -> ClassNode:
         name, generic = _name(tree)
         node = self.model.classes.get(name)
         if node is None:
-            node = ClassNode(name, self.line(_tokens(tree)[0]), generic)
+            node = ClassNode(name, self.line(tree_tokens(tree)[0]), generic)
             self.model.classes[name] = node
         if generic and not node.generic:
             node.generic = generic
@@ -288,9 +221,9 @@ class _Builder:
         tokens = [c for c in children[2:] if isinstance(c, Token)]
         for child in children[2:]:
             if isinstance(child, Tree) and child.data == "class_label":
-                node.label = str(_tokens(child)[1])
+                node.label = str(tree_tokens(child)[1])
             elif isinstance(child, Tree) and child.data == "members":
-                for token in _tokens(child):
+                for token in tree_tokens(child):
                     self.add_member(node, str(token), token, sanitized=False)
         for index, token in enumerate(tokens):
             if token.type == "STYLE_SEPARATOR":
@@ -302,9 +235,11 @@ class _Builder:
     def _namespace(self, tree: Tree[Token], namespace: str | None) -> None:
         name_tree = tree.children[1]
         assert isinstance(name_tree, Tree)
-        name = "".join(str(t) for t in _tokens(name_tree))
-        names = self.statements(tree.children[2:], name)
-        self.model.namespaces.append(Namespace(name, self.line(_tokens(tree)[0]), tuple(names)))
+        name = "".join(str(t) for t in tree_tokens(name_tree))
+        names = [defined for statement, defined in self.statements(tree.children[2:], name)
+                 if statement.data == "class_statement" and defined]
+        line = self.line(tree_tokens(tree)[0])
+        self.model.namespaces.append(Namespace(name, line, tuple(names)))
 
     def add_member(self, node: ClassNode, text: str, token: Token, sanitized: bool) -> None:
         member = decode_entities(text.strip())
@@ -328,7 +263,7 @@ class _Builder:
         assert isinstance(target, Tree)
         name, _ = _name(target)
         if name.split("~")[0] not in self.model.classes:
-            first = _tokens(tree)[0]
+            first = tree_tokens(tree)[0]
             raise MermaidError(first.start_pos or 0, f"Annotation for {name!r}, which is not "
                                "defined above it (Mermaid fails on it)",
                                hint=f"define the class first (class {name}), or put the "
@@ -352,11 +287,11 @@ class _Builder:
         label = tree.children[-1]
         self.model.relations.append(Relation(
             source.name, target.name,
-            "".join(str(t).strip() for t in _tokens(arrow)),
+            "".join(str(t).strip() for t in tree_tokens(arrow)),
             str(label)[1:].strip() if isinstance(label, Token) and label.type == "LABEL" else None,
             str(before) if isinstance(before, Token) and before.type == "STR" else None,
             str(after) if isinstance(after, Token) and after.type == "STR" else None,
-            self.line(_tokens(names[0])[0]),
+            self.line(tree_tokens(names[0])[0]),
         ))
 
     def _note(self, tree: Tree[Token], namespace: str | None) -> None:
@@ -364,12 +299,12 @@ class _Builder:
         text = tree.children[-1]
         self.model.notes.append(Note(
             decode_entities(str(text)), _name(target)[0] if target is not None else None,
-            self.line(_tokens(tree)[0]),
+            self.line(tree_tokens(tree)[0]),
         ))
 
     def _class_def(self, tree: Tree[Token], namespace: str | None) -> None:
         # `classDef a,b style...`: names are the first word and each word after a comma.
-        line = self.line(_tokens(tree)[0])
+        line = self.line(tree_tokens(tree)[0])
         children = tree.children
         index = 1
         while index < len(children):
@@ -391,24 +326,53 @@ def _drop_unclosed_tag(text: str) -> str:
 
 
 def _explain(source: Source, failure: ParseFailure) -> BodySyntaxError:
-    expected = describe_expected(failure.expected, _WORDS)
-    token = failure.token
-    previous = failure.previous
-    if token is None:
-        if failure.pos >= len(source.text.rstrip()):
-            if failure.stack and failure.stack[-1] == "string":
-                return syntax_error(source, failure.pos, "Unclosed string: a '\"' is missing",
-                                    expected, "close the quoted text with '\"'")
-            return syntax_error(source, failure.pos, "Unexpected end of diagram", expected)
-        char = source.text[failure.pos]
-        return syntax_error(source, failure.pos, f"Unexpected character {char!r}", expected,
-                            _char_hint(char))
-    message, hint = _describe(token, previous)
-    return syntax_error(source, token.start, message, expected, hint)
+    error = explain_failure(source, failure, describe_expected(failure.expected, _WORDS),
+                            _describe, _at_end, _char_hint)
+    fix = _quote_label(source, failure)
+    return replace(error, fix=fix) if fix is not None else error
+
+
+# The tokens of a class name, as `class_name` in grammars/class.lark reads them.
+_NAME_PARTS = frozenset({"ALPHA", "NUM", "UNICODE_TEXT", "MINUS", "DOT", "BQUOTE_STR",
+                         "GENERICTYPE"})
+
+
+def _label_opener(previous: list[Lexed]) -> Lexed | None:
+    """The '[' of `class A[`, when it is the last token the parser took."""
+    if not previous or previous[-1].type != "SQS":
+        return None
+    index = len(previous) - 2
+    while index >= 0 and previous[index].type in _NAME_PARTS:
+        index -= 1
+    if index < 0 or index == len(previous) - 2 or previous[index].type != "CLASS":
+        return None
+    return previous[-1]
+
+
+def _quote_label(source: Source, failure: ParseFailure) -> BodyFix | None:
+    """`class A[Label]`: Mermaid only takes a quoted label; quote it when its end is certain."""
+    opener = _label_opener(failure.previous) if failure.token is not None else None
+    span = label_span(source, opener, ("]",)) if opener is not None else None
+    if span is None:
+        return None
+    line, start, end = span
+    label = source.original_line(line)[start:end]
+    if not label.strip() or '"' in label or "<" in label:
+        return None  # a '"' cannot be written in it; Mermaid would drop `<T>` as an HTML tag
+    return BodyFix((TextEdit((line, start), (line, end), f'"{label}"'),), "quote the label")
+
+
+def _at_end(failure: ParseFailure) -> tuple[str, str | None]:
+    if failure.stack and failure.stack[-1] == "string":
+        return "Unclosed string: a '\"' is missing", "close the quoted text with '\"'"
+    return "Unexpected end of diagram", None
 
 
 def _describe(token: Lexed, previous: list[Lexed]) -> tuple[str, str | None]:
     shown = show(token.value)
+    if _label_opener(previous) is not None:
+        return (f"Unexpected {shown}: a class label must be quoted",
+                'write the label in double quotes: class Animal["Animal (base)"]')
     if token.type == "OPEN_IN_STRUCT":
         return ("Unexpected '{' inside a class body",
                 "a class body cannot hold braces: drop '{ get }' / '{ get set }' and write "
@@ -432,10 +396,14 @@ def _describe(token: Lexed, previous: list[Lexed]) -> tuple[str, str | None]:
     return (f"Unexpected {shown}", None)
 
 
-def _char_hint(char: str) -> str | None:
+def _char_hint(char: str, previous: list[Lexed]) -> str | None:
     if char == "|":
         return ("flowchart edge labels (-->|text|) do not work in class diagrams: write "
                 "A --> B : text")
     if char == "\xb0":
         return "an HTML entity like '#35;' is only allowed inside a label or a member"
     return None
+
+
+_BODY = JisonBody("class", "classDiagram", _RULES, _STATES, prepare_trimmed, _explain,
+                  lambda source, tree: _Builder(source).build(tree))

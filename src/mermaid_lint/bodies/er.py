@@ -6,10 +6,18 @@ import re
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, syntax_error, token_position
+from mermaid_lint.bodies._lark import (
+    Prepared,
+    content_position,
+    expected_terminals,
+    parse_prepared,
+    syntax_error,
+    token_position,
+    with_empty_line_error,
+)
 
 DIAGRAM_TYPES = ("erDiagram",)
 
@@ -21,6 +29,8 @@ _CARDINALITIES = (
     ("ONLY_ONE", r"one|only one|1|\|\|"),
     ("MD_PARENT", r"u"),
 )
+
+_RELATION = re.compile(r"\|\||\|o|o\||\}o|o\{|\}\||\|\{|--|\.\.|\bto\b", re.IGNORECASE)
 
 _NAMES = {
     "NEWLINE": "a line break",
@@ -89,12 +99,17 @@ def cardinality_kind(written: str) -> str:
 
 
 def parse(text: str) -> BodyResult:
-    tree, prepared, exc = parse_prepared("er", text)
-    if tree is None:
-        return BodyResult("erDiagram", error=_parse_error(exc, prepared))
+    parsed = parse_prepared("er", text)
+    if parsed.error is not None:
+        return BodyResult("erDiagram", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+
+
+def _result(tree: Tree, prepared: Prepared) -> BodyResult:
     trailing = next(tree.scan_values(lambda t: isinstance(t, Token) and t.type == "S_TRAILING_END"), None)
     if trailing is not None:
-        line, column = token_position(trailing, prepared)
+        line, column = content_position(trailing, prepared)
         return BodyResult(
             "erDiagram",
             error=BodySyntaxError(
@@ -111,24 +126,24 @@ def parse(text: str) -> BodyResult:
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:
     line_text = prepared.line_text(exc.line)
     before, rest = line_text[: exc.column - 1], line_text[exc.column - 1 :]
-    expected = set(exc.expected if isinstance(exc, UnexpectedToken) else exc.allowed)
+    expected = expected_terminals(exc)
     message: str | None = None
     hint: str | None = None
     if rest.lstrip().startswith("%"):
         message = "'%%' comments must be on their own line in an ER diagram"
         hint = "Move the comment to its own line."
-    elif ":" in before and re.search(r":\s*\S+\s*$", before) and not before.rstrip().endswith(":"):
-        message = "a relationship label with spaces must be quoted"
-        hint = 'Write: A ||--o{ B : "label with spaces"'
-    elif expected & {"S_TEXT", "S_COLON", "S_SEMI"} and rest[:1] in set(".()%!/"):
+    elif expected & {"S_TEXT", "S_COLON", "S_SEMI"} and rest[:1] not in {"", " "}:
         message = f"{rest[:1]!r} is not allowed in an ER style"
         hint = "ER styles accept only letters, digits, '-', '*', ':', '#', ',' and ';'."
+    elif _RELATION.search(before) and re.search(r":\s*[^\s\"]+\s*$", before):
+        message = "a relationship label with spaces must be quoted"
+        hint = 'Write: A ||--o{ B : "label with spaces"'
     elif "CARDINALITY" in expected and re.match(r"[|}o]", rest.strip()):
         message = "unknown relationship symbol"
         hint = "Use ||, |o, o|, }o, o{, }|, |{ and -- or .. between them, e.g. ||--o{."
-    elif "A_WORD" in expected and not expected & {"BLOCK_STOP"}:
+    elif "A_WORD" in expected and "BLOCK_STOP" not in expected:
         message = "an attribute needs a type and a name"
-        hint = "Write: type name [PK|FK|UK] [\"comment\"], one per line."
+        hint = 'Write: type name [PK|FK|UK] ["comment"], one per line.'
     return syntax_error(exc, prepared, _NAMES, hint, message)
 
 
@@ -139,10 +154,8 @@ def _value(token: Token) -> str:
     return text
 
 
-def _content_line(token: Token, prepared: Prepared) -> int:
-    """The line of a token's first visible character (block tokens start with the blanks)."""
-    text = str(token)
-    return token_position(token, prepared)[0] + text[: len(text) - len(text.lstrip())].count("\n")
+def _names(ids: Tree) -> list[str]:
+    return [str(token) for token in ids.children if token.type == "UNICODE_TEXT"]
 
 
 def _build(tree: Tree, prepared: Prepared) -> ErDiagram:
@@ -158,48 +171,67 @@ def _build(tree: Tree, prepared: Prepared) -> ErDiagram:
 
     def reference(node: Tree) -> ErEntity:
         found = entity(node.children[0])
-        ids = node.children[2:] if len(node.children) > 1 else []
-        for ids_node in ids:
-            found.classes.extend(_value(t) for t in ids_node.children if t.type == "UNICODE_TEXT")
+        for ids in node.children[2:]:
+            found.classes.extend(_names(ids))
         return found
 
-    for statement in tree.iter_subtrees_topdown():
-        kind = statement.data
-        if kind == "entity_or_relationship":
-            refs = [child for child in statement.children if isinstance(child, Tree)]
-            left = reference(refs[0])
-            if len(refs) == 1:
+    def visit(statements: list[Tree | Token], in_subgraph: bool) -> None:
+        for statement in statements:
+            if not isinstance(statement, Tree):
                 continue
-            relation, right_ref, role = refs[1], refs[2], refs[3]
-            right = reference(right_ref)
-            card_a, rel_type, card_b = (str(t) for t in relation.children)
-            model.relationships.append(
-                ErRelationship(
-                    line=token_position(relation.children[0], prepared)[0],
-                    left=left.name,
-                    right=right.name,
-                    left_cardinality=card_a,
-                    right_cardinality=card_b,
-                    identifying=rel_type.strip().lower() in {"--", "to"},
-                    label=_value(role.children[0]),
-                    left_kind=cardinality_kind(card_a),
-                    right_kind=cardinality_kind(card_b),
-                )
+            kind = statement.data
+            if kind == "entity_or_relationship":
+                relationship(statement)
+            elif kind == "entity_definition":
+                definition(statement)
+            elif kind == "class_assignment":
+                targets, classes = (ids for ids in statement.children if isinstance(ids, Tree))
+                for name in _names(targets):
+                    if name in model.entities:
+                        model.entities[name].classes.extend(_names(classes))
+            elif kind == "direction" and not in_subgraph:
+                # erDb: a direction inside a subgraph is the subgraph's own.
+                match = re.search(r"direction\s+(TB|BT|RL|LR)", str(statement.children[0]), re.IGNORECASE)
+                model.direction = match[1].upper() if match else None
+            elif kind == "subgraph":
+                visit(statement.children, True)
+
+    def relationship(statement: Tree) -> None:
+        refs = [child for child in statement.children if isinstance(child, Tree)]
+        left = reference(refs[0])
+        if len(refs) == 1:
+            return
+        relation, right_ref, role = refs[1], refs[2], refs[3]
+        right = reference(right_ref)
+        card_a, rel_type, card_b = (str(t) for t in relation.children)
+        model.relationships.append(
+            ErRelationship(
+                line=token_position(relation.children[0], prepared)[0],
+                left=left.name,
+                right=right.name,
+                left_cardinality=card_a,
+                right_cardinality=card_b,
+                identifying=rel_type.strip().lower() in {"--", "to"},
+                label=_value(role.children[0]),
+                left_kind=cardinality_kind(card_a),
+                right_kind=cardinality_kind(card_b),
             )
-        elif kind == "entity_definition":
-            first = statement.children[0]
-            found = reference(first) if first.data == "entity_ref" else entity(first)
-            names = [child for child in statement.children[1:] if isinstance(child, Tree)]
-            for child in names:
-                if child.data == "entity" and found.alias is None:
-                    found.alias = _value(child.children[0])
-                elif child.data == "ids":
-                    found.classes.extend(_value(t) for t in child.children if t.type == "UNICODE_TEXT")
-                elif child.data == "block":
-                    found.attributes.extend(_attribute(a, prepared) for a in child.find_data("attribute"))
-        elif kind == "direction":
-            match = re.search(r"direction\s+(TB|BT|RL|LR)", str(statement.children[0]), re.IGNORECASE)
-            model.direction = match[1].upper() if match else None
+        )
+
+    def definition(statement: Tree) -> None:
+        first = statement.children[0]
+        found = reference(first) if first.data == "entity_ref" else entity(first)
+        for child in statement.children[1:]:
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "entity" and found.alias is None:
+                found.alias = _value(child.children[0])
+            elif child.data == "ids":
+                found.classes.extend(_names(child))
+            elif child.data == "block":
+                found.attributes.extend(_attribute(a, prepared) for a in child.find_data("attribute"))
+
+    visit(tree.children, False)
     return model
 
 
@@ -209,7 +241,7 @@ def _attribute(node: Tree, prepared: Prepared) -> ErAttribute:
     optional = any(t.type == "A_QUESTION" for t in tokens)
     comment = next((_value(t) for t in tokens if t.type == "A_COMMENT"), None)
     return ErAttribute(
-        line=_content_line(words[0], prepared),
+        line=content_position(words[0], prepared)[0],
         type=_value(words[0]) + ("?" if optional else ""),
         name=_value(words[1]),
         keys=[_value(t).upper() for t in tokens if t.type == "A_KEY"],

@@ -10,34 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
 
 import yaml
 from lark import Token, Tree
 
-from ..grammars import lalr_parser
-from . import BodyResult, BodySyntaxError
-from ._jison import (
-    JS_DOT,
-    JS_SPACE,
-    UNICODE_LETTER,
-    JisonLexer,
-    Lexed,
-    MermaidError,
-    ParseFailure,
-    Rule,
-    Source,
-    clean_tags,
-    decode_entities,
-    describe_expected,
-    encode_entities,
-    header_word,
-    js,
-    run,
-    show,
-    syntax_error,
-)
+from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
+from ._jison import (ACCESSIBILITY_RULES, JS_DOT, JS_SPACE, UNICODE_LETTER, JisonBody, Lexed,
+                     MermaidError, ParseFailure, Rule, Source, TreeWalker, clean_tags,
+                     clean_tags_in, decode_entities, describe_expected, encode_entities,
+                     explain_failure, js, label_span, show, tree_tokens)
 
 DIAGRAM_TYPES = ("flowchart", "graph", "flowchart-elk")
 
@@ -47,13 +29,7 @@ _LABEL_STATES = ("text", "trapText", "ellipseText")
 _ALL = ("*",)
 _R = Rule
 _RULES: tuple[Rule, ...] = (
-    _R(js(r"accTitle\s*:\s*"), "ACC_TITLE", ops=("push:acc_title",)),
-    _R(r"[^\n]*", "ACC_TITLE_VALUE", ("acc_title",), ("pop",)),
-    _R(js(r"accDescr\s*:\s*"), "ACC_DESCR", ops=("push:acc_descr",)),
-    _R(r"[^\n]*", "ACC_DESCR_VALUE", ("acc_descr",), ("pop",)),
-    _R(js(r"accDescr\s*\{\s*"), None, ops=("push:acc_descr_multiline",)),
-    _R(r"\}", None, ("acc_descr_multiline",), ("pop",)),
-    _R(r"[^}]*", "ACC_DESCR_MULTILINE_VALUE", ("acc_descr_multiline",)),
+    *ACCESSIBILITY_RULES,
     # `@{ ... }` shape data, with its own string state.
     _R(r"@\{", "SHAPE_DATA", ops=("push:shapeData",)),
     _R(r'"', "SHAPE_DATA", ("shapeData",), ("push:shapeDataStr",)),
@@ -259,11 +235,6 @@ class Flowchart:
     link_styles: list[int] = field(default_factory=list)  # line of each linkStyle
 
 
-@cache
-def _lexer() -> JisonLexer:
-    return JisonLexer(_RULES, _STATES)
-
-
 def prepare(text: str) -> Source:
     """The text as Mermaid's flowchart parser receives it, mapped back to the block."""
     source = Source(text)
@@ -276,42 +247,23 @@ def prepare(text: str) -> Source:
 
 
 def parse(text: str) -> BodyResult:
-    kind = header_word(text, "flowchart")
-    source = prepare(text)
-    outcome = run(lalr_parser("flowchart"), _lexer(), source, _MERGED)
-    if isinstance(outcome, ParseFailure):
-        return BodyResult(kind, error=_explain(source, outcome))
-    try:
-        model = _Builder(source).build(outcome)
-    except MermaidError as exc:
-        return BodyResult(kind,
-                          error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult(kind, model=model)
+    return _BODY.parse(text)
 
 
 # --- the model --------------------------------------------------------------------------------
 
-def _tokens(tree: Tree[Token] | Token) -> list[Token]:
-    if isinstance(tree, Token):
-        return [tree]
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
-
-
 def _joined(tree: Tree[Token]) -> str:
-    return decode_entities("".join(str(t) for t in _tokens(tree)))
+    return decode_entities("".join(str(t) for t in tree_tokens(tree)))
 
 
-class _Builder:
+class _Builder(TreeWalker):
     """Walks the tree in statement order, collecting the model and Mermaid's database checks."""
 
     def __init__(self, source: Source) -> None:
-        self.source = source
+        super().__init__(source)
         self.edge_count = 0
         self.edge_ids: set[str] = set()
         self.subgraph_ids: set[str] = set()
-
-    def line(self, token: Token) -> int:
-        return self.source.position(token.start_pos or 0)[0]
 
     def build(self, tree: Tree[Token]) -> Flowchart:
         direction = None
@@ -321,14 +273,6 @@ class _Builder:
         self.model = Flowchart(direction)
         self.statements(tree.children, None)
         return self.model
-
-    def statements(self, children: list[Tree[Token] | Token], into: Subgraph | None) -> None:
-        for child in children:
-            if not isinstance(child, Tree):
-                continue
-            handler = getattr(self, f"_{child.data}", None)
-            if handler is not None:
-                handler(child, into)
 
     def _subgraph(self, tree: Tree[Token], into: Subgraph | None) -> None:
         keyword = tree.children[0]
@@ -397,7 +341,7 @@ class _Builder:
         id_tree = vertex.children[0]
         assert isinstance(id_tree, Tree)
         node_id = _joined(id_tree)
-        first = _tokens(id_tree)[0]
+        first = tree_tokens(id_tree)[0]
         label = shape = None
         if len(vertex.children) > 1:
             shape_tree = vertex.children[1]
@@ -417,11 +361,11 @@ class _Builder:
         return node_id
 
     def shape_data(self, tree: Tree[Token], target: str) -> None:
-        first = _tokens(tree)[0]
+        first = tree_tokens(tree)[0]
         # Mermaid joins the pieces after `@{`; inside quotes, a line break becomes <br/>.
         pieces: list[str] = []
         in_string = False
-        for token in _tokens(tree)[1:]:
+        for token in tree_tokens(tree)[1:]:
             if str(token) == '"':
                 in_string = not in_string
                 pieces.append('"')
@@ -457,7 +401,7 @@ class _Builder:
                 break
 
     def add_edges(self, sources: list[str], targets: list[str], link: Tree[Token]) -> None:
-        tokens = _tokens(link)
+        tokens = tree_tokens(link)
         edge_id = tokens[0].rstrip("@") if tokens[0].type == "LINK_ID" else None
         arrow_tokens = [t for t in tokens if t.type in ("LINK", "START_LINK")]
         arrow = "".join(t.strip() for t in arrow_tokens)
@@ -480,19 +424,19 @@ class _Builder:
     def _style_statement(self, tree: Tree[Token], into: Subgraph | None) -> None:
         id_tree = tree.children[2]
         assert isinstance(id_tree, Tree)
-        self.model.styles.append(NodeRef(_joined(id_tree), self.line(_tokens(id_tree)[0])))
+        self.model.styles.append(NodeRef(_joined(id_tree), self.line(tree_tokens(id_tree)[0])))
 
     def _class_def_statement(self, tree: Tree[Token], into: Subgraph | None) -> None:
         id_tree = tree.children[2]
         assert isinstance(id_tree, Tree)
-        line = self.line(_tokens(id_tree)[0])
+        line = self.line(tree_tokens(id_tree)[0])
         for name in _joined(id_tree).split(","):
             self.model.class_defs.append(ClassDef(name, line))
 
     def _class_statement(self, tree: Tree[Token], into: Subgraph | None) -> None:
         ids, cls = tree.children[2], tree.children[4]
         assert isinstance(ids, Tree) and isinstance(cls, Tree)
-        line = self.line(_tokens(ids)[0])
+        line = self.line(tree_tokens(ids)[0])
         self.model.class_assignments.append(
             ClassAssignment(tuple(i.strip() for i in _joined(ids).split(",")), _joined(cls), line)
         )
@@ -505,7 +449,7 @@ class _Builder:
     def _link_style_statement(self, tree: Tree[Token], into: Subgraph | None) -> None:
         indexes = tree.children[2]
         assert isinstance(indexes, Tree)
-        for token in _tokens(indexes):
+        for token in tree_tokens(indexes):
             # Mermaid applies linkStyle while parsing: only edges defined above it exist.
             if token.type == "NUM" and int(token) >= self.edge_count:
                 raise MermaidError(
@@ -515,7 +459,7 @@ class _Builder:
                     hint="edges are numbered from 0 in the order they are defined, "
                     "and linkStyle must come after them",
                 )
-        self.model.link_styles.append(self.line(_tokens(tree)[0]))
+        self.model.link_styles.append(self.line(tree_tokens(tree)[0]))
 
 
 class _StrictKeys(yaml.SafeLoader):
@@ -563,24 +507,47 @@ _ID_PARTS = frozenset({"NODE_STRING", "NUM", "MINUS", "UNICODE_TEXT", "DOWN", "D
 
 
 def _explain(source: Source, failure: ParseFailure) -> BodySyntaxError:
-    token = failure.token
     opener = _open_label(failure.previous)
     if opener is not None:
         # Inside a label only its closer or more text can come: say just that.
         expected: tuple[str, ...] = (repr(_CLOSERS.get(opener.type, "]")), "text")
     else:
         expected = describe_expected(failure.expected, _WORDS)
-    if token is None:
-        if failure.message and failure.message != "Unrecognized text":
-            return syntax_error(source, failure.pos, failure.message, expected, failure.hint)
-        if failure.pos >= len(source.text.rstrip()) or not failure.message:
-            message, hint = _unexpected_end(source, failure, opener)
-            return syntax_error(source, failure.pos, message, expected, hint)
-        char = source.text[failure.pos]
-        return syntax_error(source, failure.pos, f"Unexpected character {char!r}", expected,
-                            _char_hint(char))
-    message, hint = _describe(token, failure.previous, opener)
-    return syntax_error(source, token.start, message, expected, hint)
+    error = explain_failure(
+        source, failure, expected,
+        lambda token, previous: _describe(token, previous, opener),
+        lambda failure: _unexpected_end(source, failure, opener),
+        _char_hint,
+    )
+    fix = _quote_label(source, opener) if opener is not None else None
+    return replace(error, fix=fix) if fix is not None else error
+
+
+# What ends each kind of label as its author wrote it: a trapezoid's either way round.
+_LABEL_ENDS = {opener: (closer,) for opener, closer in _CLOSERS.items()}
+_LABEL_ENDS["TRAPSTART"] = _LABEL_ENDS["INVTRAPSTART"] = ("/]", "\\]")
+# An arrow inside what would be the label: more likely a label closed too late than one label.
+_ARROW = re.compile(r"[xo<]?--+[->]|==+[=>]|-\.+-|~~~")
+
+
+def _quote_label(source: Source, opener: Lexed) -> BodyFix | None:
+    """Quote the label Mermaid's lexer broke off, when its extent is certain.
+
+    What Mermaid displays stays the same: it trims a label either way, `#quot;` shows a '"', and
+    it gives attributes in HTML tags single quotes anyway.
+    """
+    ends = _LABEL_ENDS.get(opener.type)
+    span = label_span(source, opener, ends) if ends is not None else None
+    if span is None:
+        return None
+    line, start, end = span
+    label = clean_tags_in(source.original_line(line)[start:end])
+    if (not label.strip() or label.lstrip()[:1] in ('"', "`") or _ARROW.search(label)
+            or re.search(r'<[^<>]*"[^<>]*>', label)):
+        return None  # already (half) quoted, an arrow inside, or a '"' inside an HTML tag
+    quoted = '"' + label.replace('"', "#quot;") + '"'
+    what = "edge label" if opener.type == "PIPE" else "label"
+    return BodyFix((TextEdit((line, start), (line, end), quoted),), f"quote the {what}")
 
 
 def _unexpected_end(source: Source, failure: ParseFailure,
@@ -660,7 +627,7 @@ def _node_before(previous: Sequence[Lexed], opener: Lexed) -> str:
     return "".join(reversed(parts))
 
 
-def _char_hint(char: str) -> str | None:
+def _char_hint(char: str, previous: Sequence[Lexed]) -> str | None:
     if char in ")]}":
         return f"a stray {char!r}: check the brackets, or quote the label"
     if char == "@":
@@ -690,3 +657,7 @@ _SHAPES = frozenset(
     terminal text trap-b trap-t trapezoid trapezoid-bottom trapezoid-top tri triangle win-pane
     window-pane""".split()
 )
+
+
+_BODY = JisonBody("flowchart", "flowchart", _RULES, _STATES, prepare, _explain,
+                  lambda source, tree: _Builder(source).build(tree), merge=_MERGED)

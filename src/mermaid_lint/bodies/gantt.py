@@ -7,14 +7,23 @@ where a `//` (not a comment in Mermaid) sits, for rules to report.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, did_you_mean, syntax_error, token_position
+from mermaid_lint.bodies._lark import (
+    Prepared,
+    did_you_mean,
+    expected_terminals,
+    parse_prepared,
+    syntax_error,
+    token_position,
+    with_empty_line_error,
+)
 
 DIAGRAM_TYPES = ("gantt",)
 
@@ -42,20 +51,43 @@ _DATE_TOKENS = {
     "SSS": r"\d{3}", "SS": r"\d{2}", "S": r"\d", "A": "(?:AM|PM)", "a": "(?:am|pm)",
     "ZZ": r"[+-]\d{4}", "Z": r"[+-]\d{2}:\d{2}", "X": r"\d+(?:\.\d+)?", "x": r"\d+",
 }  # fmt: skip
+_DATE_PARTS = {"YYYY": "year", "MM": "month", "M": "month", "DD": "day", "D": "day", "Do": "day"}
 _DATE_TOKEN = re.compile(r"\[[^\]]*\]|" + "|".join(sorted(_DATE_TOKENS, key=len, reverse=True)))
 
 
 def is_date(value: str, date_format: str | None) -> bool:
-    """Whether dayjs reads `value` strictly with `date_format` (Mermaid's default YYYY-MM-DD)."""
-    pattern, last = "", 0
-    fmt = (date_format or "YYYY-MM-DD").strip()
+    """Whether dayjs reads `value` strictly with `date_format`, as Mermaid reads an end date.
+
+    Without `dateFormat` the format is empty and no end is a date: Mermaid then reads
+    `2024-01-10` as a (bad) duration and draws the task with no width.
+    """
+    fmt = (date_format or "").strip()
+    if not fmt:
+        return False
+    pattern, last, named = "", 0, set()
     for match in _DATE_TOKEN.finditer(fmt):
         pattern += re.escape(fmt[last : match.start()])
         token = match[0]
-        pattern += re.escape(token[1:-1]) if token.startswith("[") else _DATE_TOKENS[token]
+        if token.startswith("["):
+            pattern += re.escape(token[1:-1])
+        else:
+            group = _DATE_PARTS.get(token)
+            if group and group not in named:
+                named.add(group)
+                pattern += f"(?P<{group}>{_DATE_TOKENS[token]})"
+            else:
+                pattern += _DATE_TOKENS[token]
         last = match.end()
     pattern += re.escape(fmt[last:])
-    return re.fullmatch(pattern, value.strip(), re.IGNORECASE) is not None
+    found = re.fullmatch(pattern, value.strip(), re.IGNORECASE)
+    if found is None:
+        return False
+    # dayjs's strict mode also rejects days the month does not have (2024-02-30).
+    parts = found.groupdict()
+    if parts.get("day") and parts.get("month") and parts.get("year"):
+        day = int(re.sub(r"\D", "", parts["day"]))
+        return day <= calendar.monthrange(int(parts["year"]), int(parts["month"]))[1]
+    return True
 
 
 _NAMES = {
@@ -79,7 +111,7 @@ class GanttTask:
     after: list[str]  # ids named by `after`
     end: str | None  # the end spec: a date, "until x", or a duration
     until: list[str]  # ids named by `until`
-    duration: str | None  # the end spec when it is neither `until` nor a plain date
+    duration: str | None  # the end spec when it is neither `until` nor a date in dateFormat
     duration_valid: bool | None  # whether `duration` matches Mermaid's pattern (None: no duration)
     comment: str | None = None  # text after a `//` in the data, which Mermaid keeps as data
     comment_column: int | None = None  # block column of that `//`
@@ -107,9 +139,14 @@ class Gantt:
 
 
 def parse(text: str) -> BodyResult:
-    tree, prepared, exc = parse_prepared("gantt", text)
-    if tree is None:
-        return BodyResult("gantt", error=_parse_error(exc, prepared))
+    parsed = parse_prepared("gantt", text)
+    if parsed.error is not None:
+        return BodyResult("gantt", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+
+
+def _result(tree: Tree, prepared: Prepared) -> BodyResult:
     try:
         model = _build(tree, prepared)
     except _TagsOnly as failure:
@@ -135,7 +172,7 @@ class _TagsOnly(Exception):
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:
     line_text = prepared.line_text(exc.line)
     before, rest = line_text[: exc.column - 1], line_text[exc.column - 1 :]
-    expected = set(exc.expected if isinstance(exc, UnexpectedToken) else exc.allowed)
+    expected = expected_terminals(exc)
     message: str | None = None
     hint: str | None = None
     if "TASK_DATA" in expected:

@@ -6,10 +6,17 @@ import re
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, syntax_error, token_position
+from mermaid_lint.bodies._lark import (
+    Prepared,
+    expected_terminals,
+    parse_prepared,
+    syntax_error,
+    token_position,
+    with_empty_line_error,
+)
 
 DIAGRAM_TYPES = ("pie",)
 
@@ -40,9 +47,14 @@ class Pie:
 
 
 def parse(text: str) -> BodyResult:
-    tree, prepared, exc = parse_prepared("pie", text)
-    if tree is None:
-        return BodyResult("pie", error=_parse_error(exc, prepared))
+    parsed = parse_prepared("pie", text)
+    if parsed.error is not None:
+        return BodyResult("pie", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+
+
+def _result(tree: Tree, prepared: Prepared) -> BodyResult:
     model = Pie()
     for child in tree.children:
         if isinstance(child, Token) and child.type == "SHOW_DATA":
@@ -77,7 +89,7 @@ def _unquote(label: str) -> str:
 
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:
     rest = prepared.line_text(exc.line)[exc.column - 1 :]
-    expected = set(exc.expected if isinstance(exc, UnexpectedToken) else exc.allowed)
+    expected = expected_terminals(exc)
     message: str | None = None
     hint: str | None = None
     if "NUMBER" in expected or re.match(r"-?\d", rest):

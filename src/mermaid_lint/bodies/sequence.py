@@ -8,6 +8,7 @@ message, `destroy` without its destroying message, and a participant's `@{...}` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -15,7 +16,15 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, did_you_mean, syntax_error, token_position
+from mermaid_lint.bodies._lark import (
+    Prepared,
+    content_position,
+    did_you_mean,
+    expected_terminals,
+    parse_prepared,
+    syntax_error,
+    with_empty_line_error,
+)
 
 DIAGRAM_TYPES = ("sequenceDiagram",)
 
@@ -62,7 +71,8 @@ class Participant:
     kind: str = "participant"  # "participant" or "actor" (the stick figure)
     alias: str | None = None  # the displayed name given with `as`
     declared: bool = False  # declared with participant/actor, not only used in a message
-    box: str | None = None
+    box: str | None = None  # the label of its box
+    box_line: int | None = None
     created_line: int | None = None
     destroyed_line: int | None = None
 
@@ -120,9 +130,14 @@ class _Failure(Exception):
 
 def parse(text: str) -> BodyResult:
     # The NUL stands for the NEWLINE Mermaid's lexer returns at the end of the input.
-    tree, prepared, exc = parse_prepared("sequence", text, "\x00")
-    if tree is None:
-        return BodyResult("sequenceDiagram", error=_parse_error(exc, prepared))
+    parsed = parse_prepared("sequence", text, "\x00")
+    if parsed.error is not None:
+        return BodyResult("sequenceDiagram", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+
+
+def _result(tree: Tree, prepared: Prepared) -> BodyResult:
     replay = _Replay(prepared)
     try:
         replay.document(tree.children[1])
@@ -133,45 +148,51 @@ def parse(text: str) -> BodyResult:
 
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:
     line_text = prepared.line_text(exc.line)
-    before = line_text[: exc.column - 1]
-    rest = line_text[exc.column - 1 :]
-    expected = set(exc.expected if isinstance(exc, UnexpectedToken) else exc.allowed)
-    token = exc.token if isinstance(exc, UnexpectedToken) else None
-    at_end = token is not None and token.type == "$END" or rest.startswith("\x00")
-    word = (rest.split() or [""])[0]
+    before, rest = line_text[: exc.column - 1], line_text[exc.column - 1 :]
+    expected = expected_terminals(exc)
+    at_end = rest.startswith("\x00") or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
+    at_line_end = at_end or not rest.strip() or rest.lstrip()[:1] in {";", "#"}
+    word = (rest.split() or [""])[0].rstrip(":;,")
+    statement = line_text.strip()
+    indent = len(line_text) - len(line_text.lstrip())
     message: str | None = None
     hint: str | None = None
+    position: tuple[int, int] | None = None
+    # What precedes the error, across the line breaks Mermaid's blanks swallowed.
+    earlier = prepared.text[: exc.pos_in_stream].rstrip()
+    autonumber = re.search(r"autonumber(?:[^\S\n]+(?:[\d.]+|off)){0,2}$", earlier, re.IGNORECASE)
+    swallowed = autonumber is not None and "\n" in prepared.text[autonumber.end() : exc.pos_in_stream]
     if at_end and expected & {"END", "ELSE", "AND", "OPTION"}:
         message = "a block is not closed: 'end' is missing"
         hint = "Close every loop/alt/opt/par/critical/break/rect/box with 'end'."
-    elif at_end:
-        message = "unexpected end of the diagram"
-    elif not before.strip() and word.lower() == "end" and "END" not in expected:
+    elif autonumber and swallowed and expected & {"NEWLINE", "NUM", "OFF"}:
+        message = "blanks after 'autonumber' swallow its line break"
+        hint = "Remove the trailing spaces after 'autonumber'."
+        position = prepared.locate_offset(autonumber.end())
+    elif not before.strip() and word.lower() == "end":
         message = "'end' without an open block"
         hint = "Remove it, or open the block (loop, alt, opt, par, critical, break, rect, box)."
     elif not before.strip() and word.lower() in {"else", "and", "option"}:
         message = f"'{word}' outside its block"
         hint = "'else' belongs in alt, 'and' in par, 'option' in critical."
-    elif before.rstrip().lower().endswith("autonumber") and not rest[:1].strip():
-        message = "text after 'autonumber' on its line"
-        hint = "Blanks after 'autonumber' swallow the line break in Mermaid; remove trailing spaces."
-    elif {"ACTOR", "ID_ACTOR"} & expected and word.rstrip(":;,").lower() in _KEYWORD_WORDS:
-        name = word.rstrip(":;,")
-        message = f"'{name}' is a keyword, not a participant name"
-        hint = f"Declare it with another id and an alias: participant P as {name}"
-    elif "TXT" in expected and "ARROW" not in expected:
+    elif expected & {"ACTOR", "ID_ACTOR"} and word.lower() in _KEYWORD_WORDS:
+        message = f"'{word}' is a keyword, not a participant name"
+        hint = f"Declare it with another id and an alias: participant P as {word}"
+    elif expected == {"TXT"}:
         message = "a message needs ':' and a text after the receiver"
         hint = "Write 'A->>B: text' (the text may be empty: 'A->>B: ')."
-    elif "ARROW" in expected and not before.strip():
-        suggestion = did_you_mean(word, KEYWORDS)
-        message = f"unknown statement {word!r}: not a keyword and not a message"
-        if suggestion:
-            hint = f"Did you mean '{suggestion}'?"
+    elif "ARROW" in expected and at_line_end and re.fullmatch(r"[^:,;+<>-]+", statement):
+        first = statement.split()[0]
+        message = f"unknown statement {first!r}: not a keyword and not a message"
+        suggestion = did_you_mean(first, KEYWORDS)
+        hint = f"Did you mean '{suggestion}'?" if suggestion else None
+        position = prepared.locate(exc.line, indent + 1)
     elif "ARROW" in expected:
-        message = "expected an arrow such as ->> , -->> , -> , -x or -) after the sender"
-        if "-" in rest[:3] or ">" in rest[:3]:
-            hint = "Sequence arrows: ->, -->, ->>, -->>, <<->>, -x, --x, -), --)."
-    return syntax_error(exc, prepared, _NAMES, hint, message)
+        message = "expected an arrow such as ->>, -->>, ->, -x or -) after the sender"
+        hint = "Sequence arrows: ->, -->, ->>, -->>, <<->>, -x, --x, -), --)."
+    elif at_end:
+        message = "unexpected end of the diagram"
+    return syntax_error(exc, prepared, _NAMES, hint, message, position)
 
 
 _KEYWORD_WORDS = {word.lower() for word in KEYWORDS} | {"over", "off", "sequencediagram"}
@@ -187,17 +208,18 @@ class _Replay:
     def __init__(self, prepared: Prepared) -> None:
         self.prepared = prepared
         self.model = SequenceDiagram()
-        self.box: str | None = None
+        self.box: tuple[int, str] | None = None  # (line, label): Mermaid tells boxes apart by object
         self.active: dict[str, int] = {}
-        self.last_created: tuple[str, Token] | None = None
-        self.last_destroyed: tuple[str, Token] | None = None
+        # A `create`d or `destroy`ed participant the next message must involve.
+        self.last_created: str | None = None
+        self.last_destroyed: str | None = None
 
     def fail(self, token: Token, message: str, hint: str | None = None) -> _Failure:
-        line, column = token_position(token, self.prepared)
+        line, column = content_position(token, self.prepared)
         return _Failure(BodySyntaxError(line, column, message, (), hint))
 
     def line(self, token: Token) -> int:
-        return token_position(token, self.prepared)[0]
+        return content_position(token, self.prepared)[0]
 
     def document(self, document: Tree) -> None:
         for child in document.children:
@@ -211,23 +233,22 @@ class _Replay:
     def participant(self, token: Token, name: str, **details: object) -> Participant:
         old = self.model.participants.get(name)
         if old is not None:
-            if self.box is not None and old.box is not None and old.box != self.box:
+            if self.box is not None and old.box_line is not None and old.box_line != self.box[0]:
                 raise self.fail(
                     token,
-                    f"participant '{name}' is already in box '{old.box}'",
+                    f"participant '{name}' is already in the box of line {old.box_line + 1}",
                     "A participant can be in only one box.",
                 )
-            old.box = old.box or self.box
-            for key, value in details.items():
-                if value is not None:
-                    setattr(old, key, value)
-            return old
-        created = Participant(name, self.line(token), box=self.box)
+            found = old
+        else:
+            found = self.model.participants[name] = Participant(name, self.line(token))
+        if found.box_line is None and self.box is not None:
+            found.box_line, found.box = self.box
+        # A declaration after first use sets the kind and alias (sequenceDb.addActor).
         for key, value in details.items():
             if value is not None:
-                setattr(created, key, value)
-        self.model.participants[name] = created
-        return created
+                setattr(found, key, value)
+        return found
 
     def on_participant_statement(self, tree: Tree, create: bool = False) -> None:
         tokens = [child for child in tree.children if isinstance(child, Token)]
@@ -245,20 +266,21 @@ class _Replay:
                     f"'{name}' already exists and cannot be created",
                     "Create a participant only once, before any other use; use 'as' aliases.",
                 )
-            self.last_created = (name, actor)
+            self.last_created = name
         participant = self.participant(actor, name, kind=kind, alias=alias or None, declared=True)
         if create:
             participant.created_line = self.line(actor)
 
     def config_type(self, config: Token) -> str | None:
+        """The `type` in a participant's @{...}, which Mermaid reads as YAML (and fails on)."""
         body = config.strip()[2:-1]
-        if "\n" in body:
-            # Mermaid reads a multi-line @{...} as block YAML, where js-yaml and PyYAML disagree
-            # on details; only the one-line form (a flow mapping) is checked.
-            return None
+        # sequenceDb.addActor wraps a one-line body in braces, and reads a longer one as is.
+        data = body + "\n" if "\n" in body else "{\n" + body + "\n}"
         try:
-            loaded = yaml.safe_load("{\n" + body + "\n}")
+            loaded = yaml.safe_load(data)
         except yaml.YAMLError as exc:
+            if "found ':'" in str(exc):
+                return None  # js-yaml (YAML 1.2) reads ":x" as a plain scalar; PyYAML (1.1) does not
             raise self.fail(
                 config,
                 f"the participant's @{{...}} is not valid YAML: {str(exc).splitlines()[0]}",
@@ -273,13 +295,13 @@ class _Replay:
     def on_destroy(self, tree: Tree) -> None:
         actor = tree.children[1]
         name = actor.strip()
-        self.last_destroyed = (name, actor)
+        self.last_destroyed = name
         self.participant(actor, name).destroyed_line = self.line(actor)
 
     def on_box(self, tree: Tree) -> None:
         keyword = tree.children[0]
         label = next((_text(t) for t in tree.children if isinstance(t, Token) and t.type == "REST"), "")
-        self.box = label or f"box at line {self.line(keyword) + 1}"
+        self.box = (self.line(keyword), label)
         for child in tree.children:
             if isinstance(child, Tree):
                 for statement in child.children:
@@ -302,21 +324,19 @@ class _Replay:
         text = tokens[-1]
         src, dst = source.strip(), target.strip()
         if self.last_created is not None:
-            name, _ = self.last_created
-            if dst != name:
+            if dst != self.last_created:
                 raise self.fail(
                     source,
-                    f"created participant '{name}' has no creating message",
-                    f"The message right after 'create' must go to '{name}'.",
+                    f"created participant '{self.last_created}' has no creating message",
+                    f"The message right after 'create' must go to '{self.last_created}'.",
                 )
             self.last_created = None
         elif self.last_destroyed is not None:
-            name, _ = self.last_destroyed
-            if name not in (src, dst):
+            if self.last_destroyed not in (src, dst):
                 raise self.fail(
                     source,
-                    f"destroyed participant '{name}' has no destroying message",
-                    f"The message right after 'destroy' must come from or go to '{name}'.",
+                    f"destroyed participant '{self.last_destroyed}' has no destroying message",
+                    f"The message right after 'destroy' must come from or go to '{self.last_destroyed}'.",
                 )
             self.last_destroyed = None
         self.model.messages.append(

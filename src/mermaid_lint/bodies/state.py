@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from lark import Token, Tree
 
-from ..grammars import lalr_parser
 from . import BodyResult, BodySyntaxError
-from ._jison import (
-    JS_SPACE,
-    JisonLexer,
-    Lexed,
-    MermaidError,
-    ParseFailure,
-    Rule,
-    Source,
-    decode_entities,
-    describe_expected,
-    encode_entities,
-    header_word,
-    js,
-    run,
-    show,
-    syntax_error,
-)
+from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, JisonBody, Lexed, MermaidError, ParseFailure,
+                     Rule, Source, TreeWalker, decode_entities, describe_expected, explain_failure,
+                     js, prepare_trimmed, show, tree_tokens)
 
 DIAGRAM_TYPES = ("stateDiagram", "stateDiagram-v2")
 
@@ -69,13 +53,7 @@ _RULES: tuple[Rule, ...] = (
     _R(js(r"scale\s+"), "SCALE", ops=("push:SCALE",)),
     _R(r"\d+", "WIDTH", ("SCALE",)),
     _R(js(r"\s+width\b"), None, ("SCALE",), ("pop",)),
-    _R(js(r"accTitle\s*:\s*"), "ACC_TITLE", ops=("push:acc_title",)),
-    _R(r"[^\n]*", "ACC_TITLE_VALUE", ("acc_title",), ("pop",)),
-    _R(js(r"accDescr\s*:\s*"), "ACC_DESCR", ops=("push:acc_descr",)),
-    _R(r"[^\n]*", "ACC_DESCR_VALUE", ("acc_descr",), ("pop",)),
-    _R(js(r"accDescr\s*\{\s*"), None, ops=("push:acc_descr_multiline",)),
-    _R(r"\}", None, ("acc_descr_multiline",), ("pop",)),
-    _R(r"[^}]*", "ACC_DESCR_MULTILINE_VALUE", ("acc_descr_multiline",)),
+    *ACCESSIBILITY_RULES,
     # classDef / class / style lines: the rest of the line is one token.
     _R(js(r"classDef\s+"), "CLASSDEF", ("INITIAL", "struct"), ("push:CLASSDEF",)),
     _R(js(r"DEFAULT\s+"), "DEFAULT_CLASSDEF_ID", ("CLASSDEF",), ("pop", "push:CLASSDEFID")),
@@ -193,38 +171,8 @@ class StateDiagram:
     direction: str | None = None
 
 
-@cache
-def _lexer() -> JisonLexer:
-    return JisonLexer(_RULES, _STATES, re.IGNORECASE)
-
-
-def prepare(text: str) -> Source:
-    """The text as Mermaid's state parser receives it, mapped back to the block."""
-    source = Source(text)
-    source.sub(re.compile(f"^[{JS_SPACE}]+"), lambda m: "")  # Mermaid trims the start
-    encode_entities(source)
-    source.sub(re.compile(r"\Z"), lambda m: "\n")
-    return source
-
-
 def parse(text: str) -> BodyResult:
-    kind = header_word(text, "stateDiagram")
-    source = prepare(text)
-    outcome = run(lalr_parser("state"), _lexer(), source)
-    if isinstance(outcome, ParseFailure):
-        return BodyResult(kind, error=_explain(source, outcome))
-    try:
-        model = _Builder(source).build(outcome)
-    except MermaidError as exc:
-        return BodyResult(kind,
-                          error=syntax_error(source, exc.pos, exc.message, hint=exc.hint))
-    return BodyResult(kind, model=model)
-
-
-def _tokens(tree: Tree[Token] | Token) -> list[Token]:
-    if isinstance(tree, Token):
-        return [tree]
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+    return _BODY.parse(text)
 
 
 def _description(token: Token) -> str:
@@ -232,17 +180,14 @@ def _description(token: Token) -> str:
     return decode_entities(re.sub(r"^\s*:\s*", "", str(token)).strip())
 
 
-class _Builder:
+class _Builder(TreeWalker):
     def __init__(self, source: Source) -> None:
-        self.source = source
+        super().__init__(source)
         self.model = StateDiagram()
         self.offsets: dict[str, int] = {}  # where each state is first mentioned
 
-    def line(self, token: Token) -> int:
-        return self.source.position(token.start_pos or 0)[0]
-
     def build(self, tree: Tree[Token]) -> StateDiagram:
-        self.lines(tree.children, None)
+        self.statements(tree.children, None)
         # Mermaid refuses a composite state that also has more than one description.
         for state in self.model.states.values():
             if state.composite and len(state.descriptions) > 1:
@@ -251,13 +196,6 @@ class _Builder:
                                    f"{len(state.descriptions)} descriptions",
                                    hint="keep one description for a composite state")
         return self.model
-
-    def lines(self, children: list[Tree[Token] | Token], parent: str | None) -> None:
-        for child in children:
-            if isinstance(child, Tree):
-                handler = getattr(self, f"_{child.data}", None)
-                if handler is not None:
-                    handler(child, parent)
 
     def mention(self, state_id: str, token: Token, parent: str | None) -> State:
         state = self.model.states.get(state_id)
@@ -273,7 +211,7 @@ class _Builder:
             state.descriptions.append(text)
 
     def state_id(self, tree: Tree[Token]) -> tuple[str, Token]:
-        first = _tokens(tree)[0]
+        first = tree_tokens(tree)[0]
         return str(first).strip(), first
 
     def _state(self, tree: Tree[Token], parent: str | None) -> None:
@@ -318,7 +256,7 @@ class _Builder:
             end = tree.children[-1]
             assert isinstance(end, Token)
             self.model.composites.append(Composite(name, self.line(first), self.line(end), parent))
-            self.lines(tree.children, name)
+            self.statements(tree.children, name)
 
     def _pseudo_state(self, tree: Tree[Token], parent: str | None) -> None:
         token = tree.children[0]
@@ -351,22 +289,15 @@ class _Builder:
 
 
 def _explain(source: Source, failure: ParseFailure) -> BodySyntaxError:
-    expected = describe_expected(failure.expected, _WORDS)
-    token = failure.token
-    if token is None:
-        if failure.message and failure.message != "Unrecognized text":
-            return syntax_error(source, failure.pos, failure.message, expected, failure.hint)
-        if failure.pos >= len(source.text.rstrip()):
-            if "STRUCT_STOP" in failure.expected or (failure.stack and failure.stack[-1] == "struct"):
-                return syntax_error(source, failure.pos, "Unexpected end of diagram: a "
-                                    "composite state's '{' is never closed", expected,
-                                    "close it with '}'")
-            return syntax_error(source, failure.pos, "Unexpected end of diagram", expected)
-        char = source.text[failure.pos]
-        return syntax_error(source, failure.pos, f"Unexpected character {char!r}", expected,
-                            _char_hint(char, failure.previous))
-    message, hint = _describe(token, failure.previous)
-    return syntax_error(source, token.start, message, expected, hint)
+    return explain_failure(source, failure, describe_expected(failure.expected, _WORDS),
+                           _describe, _at_end, _char_hint)
+
+
+def _at_end(failure: ParseFailure) -> tuple[str, str | None]:
+    if "STRUCT_STOP" in failure.expected or (failure.stack and failure.stack[-1] == "struct"):
+        return "Unexpected end of diagram: a composite state's '{' is never closed", \
+            "close it with '}'"
+    return "Unexpected end of diagram", None
 
 
 def _describe(token: Lexed, previous: list[Lexed]) -> tuple[str, str | None]:
@@ -401,3 +332,7 @@ def _char_hint(char: str, previous: list[Lexed]) -> str | None:
     if char == "\xb0":
         return "an HTML entity like '#35;' is only allowed in descriptions"
     return None
+
+
+_BODY = JisonBody("state", "stateDiagram", _RULES, _STATES, prepare_trimmed, _explain,
+                  lambda source, tree: _Builder(source).build(tree), flags=re.IGNORECASE)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lark import Token
+from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
-from mermaid_lint.bodies.mindmap import Prepared, parse_prepared, syntax_error, token_position
+from mermaid_lint.bodies._lark import (
+    Prepared,
+    parse_prepared,
+    syntax_error,
+    token_position,
+    with_empty_line_error,
+)
 
 DIAGRAM_TYPES = ("timeline",)
 
@@ -52,9 +58,14 @@ class Timeline:
 
 
 def parse(text: str) -> BodyResult:
-    tree, prepared, exc = parse_prepared("timeline", text)
-    if tree is None:
-        return BodyResult("timeline", error=_parse_error(exc, prepared))
+    parsed = parse_prepared("timeline", text)
+    if parsed.error is not None:
+        return BodyResult("timeline", error=_parse_error(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+
+
+def _result(tree: Tree, prepared: Prepared) -> BodyResult:
     model = Timeline()
     header = str(tree.children[0]).split()
     model.direction = header[1].upper() if len(header) > 1 else None

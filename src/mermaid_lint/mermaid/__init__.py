@@ -370,6 +370,15 @@ class MermaidKnowledge:
             return None
         return "removed with its text" if name in html["content_dropped"] else "removed"
 
+    def line_break_pattern(self, version: str) -> re.Pattern[str]:
+        """Mermaid's line-break regex in `version` (`</br>` breaks a line only from 12.0)."""
+        v = version_tuple(version)
+        chosen = self.data["line_breaks"]["patterns"][0]
+        for entry in self.data["line_breaks"]["patterns"]:
+            if v >= version_tuple(entry["since"]):
+                chosen = entry
+        return _compiled_ignorecase(chosen["pattern"])
+
     # ------------------------------------------------------------------ diagrams
     def section_for_diagram(self, diagram_type: str) -> str | None:
         """Config section a diagram header keyword uses ('graph' -> 'flowchart')."""
@@ -442,6 +451,11 @@ class MermaidKnowledge:
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+@functools.cache
+def _compiled_ignorecase(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 @functools.cache

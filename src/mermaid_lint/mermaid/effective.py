@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..model import Diagram, Directive, Located, Note
+from . import load
 
 MISSING = object()
 
@@ -75,6 +76,45 @@ def setting(diagram: Diagram, *path: str) -> Setting | None:
 def effective_theme(diagram: Diagram) -> str:
     found = setting(diagram, "theme")
     return str(found.value) if found and found.value is not None else "default"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A config key Mermaid deletes before using the config, and why."""
+
+    path: tuple[str, ...]
+    reason: str
+    by_value: bool  # deleted for its value (null, markup), not for its name
+
+
+def sanitize(config: dict, path: tuple[str, ...] = ()) -> tuple[dict, list[Dropped]]:
+    """What Mermaid keeps of a diagram's config: sanitizeDirective and config.sanitize, which
+    run on the merged front-matter + directive config (arrays are kept as they are)."""
+    knowledge = load()
+    kept: dict = {}
+    dropped: list[Dropped] = []
+    for key, value in config.items():
+        here = (*path, str(key))
+        name = str(key)
+        if knowledge.is_secure_key(name):
+            dropped.append(Dropped(here, "a secure key, which a diagram cannot set", False))
+        elif not knowledge.survives_sanitizer(name):
+            dropped.append(Dropped(here, "not a Mermaid config key", False))
+        elif value is None:
+            dropped.append(Dropped(here, "a null value", True))
+        elif isinstance(value, str) and any(mark in value for mark in ("<", ">", "url(data:")):
+            dropped.append(Dropped(here, "a value with markup", True))
+        elif isinstance(value, dict):
+            kept[key], inner = sanitize(value, here)
+            dropped.extend(inner)
+        else:
+            kept[key] = value
+    return kept, dropped
+
+
+def applied_config(diagram: Diagram) -> dict:
+    """The configuration Mermaid really applies: the merged config without what it deletes."""
+    return sanitize(effective_config(diagram))[0]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Callable, TextIO
 
 from ..api import RunReport
 from ..model import Severity
+from ..rules import all_rules
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 # The control characters rich drops from text (BEL, BS, VT, FF, CR).
@@ -56,6 +57,9 @@ def write_report(run: RunReport, write: Writer, options: dict) -> None:
             (" ", ""), (finding.name, "dim"), (f" {finding.message}", ""),
             *([(" ", ""), ("[*]", "cyan")] if finding.fixable else []),
         ])
+        if options.get("show_fixes") and finding.fix:
+            kind = "fix" if finding.fix.safe else "unsafe fix"
+            write([("      ", ""), (f"{kind}:", "cyan"), (f" {finding.fix.description}", "")])
         source = run.texts.get(finding.path)
         if source is not None and options.get("show_source", True):
             if lines_of[0] != finding.path:
@@ -67,7 +71,19 @@ def write_report(run: RunReport, write: Writer, options: dict) -> None:
                 gutter = f"{finding.line:>5} | "
                 write([(gutter, "dim"), (line, "")])
                 write([(" " * (len(gutter) + finding.column - 1), ""), ("^" * width, style)])
-    _summary(run, write, options)
+    if options.get("show_fixes"):
+        _fixed(run, write)
+    if not options.get("quiet"):
+        _summary(run, write, options)
+
+
+def _fixed(run: RunReport, write: Writer) -> None:
+    """What `fix` changed, per file and rule."""
+    names = {rule.code: rule.name for rule in all_rules()}
+    for path, counts in sorted(run.fixed.items()):
+        write([(path, "bold"), (":", "")])
+        for code, count in sorted(counts.items()):
+            write([(f"    {count} \u00d7 {code} ({names.get(code, '')})", "")])
 
 
 def _summary(run: RunReport, write: Writer, options: dict) -> None:

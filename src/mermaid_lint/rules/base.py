@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Iterable
 
 from ..mermaid import load
 from ..mermaid.effective import TargetVersion, target_version
-from ..model import Block, Diagram, Edit, Finding, Fix, LineIndex, Note, Pos, Severity
+from ..model import Block, Diagram, Edit, Finding, Fix, LineIndex, Meaning, Note, Pos, Severity
 
 
 class FixSafety(str, Enum):
@@ -38,6 +38,8 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity]
     fix_safety: ClassVar[FixSafety] = FixSafety.NONE
+    # What the fix means to change; the fixer refuses a fix that changes anything else.
+    fix_changes: ClassVar[frozenset[Meaning]] = frozenset()
     # The block or file could not be read: reported, and the exit code is 2.
     fatal: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
@@ -80,7 +82,7 @@ def make_finding(
     fix = None
     edit_list = tuple(edits or ())
     if edit_list and rule.fix_safety is not FixSafety.NONE:
-        fix = Fix(edit_list, rule.fix_safety is FixSafety.SAFE, fix_description)
+        fix = Fix(edit_list, rule.fix_safety is FixSafety.SAFE, fix_description, rule.fix_changes, rule.code)
     return Finding(
         path, rule.code, rule.name, rule.severity, message,
         line, column, end_line, end_column, fix, rule.fatal,

@@ -4,7 +4,7 @@ import json
 
 from ..mermaid import load
 from ..mermaid.effective import config_entries
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 JS_TYPE = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}
@@ -53,6 +53,7 @@ class ConfigValueType(Rule):
     summary = "A config value of the wrong type (e.g. 'false' as a string)"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         knowledge = load()

@@ -5,7 +5,7 @@ import re
 from array import array
 from dataclasses import dataclass
 
-from ..model import Edit, Severity
+from ..model import Edit, Meaning, Severity
 from .base import FixSafety, Rule
 
 SPACES = re.compile(r"\s+")
@@ -74,6 +74,7 @@ class DuplicateSection(Rule):
     summary = "A section repeats an earlier one (same heading or same diagram)"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
+    fix_changes = frozenset({Meaning.DOCUMENT})
     # boilerplate_files: a diagram in this many files is a signature, not a paste;
     # allow: texts whose diagrams are repeated on purpose.
     options = {"levels": [2], "similarity": 0.8, "boilerplate_files": 3, "allow": []}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 INDENT = "  "
@@ -39,6 +39,7 @@ class FrontMatterConfigNotMapping(Rule):
     summary = "Front-matter `config:` that is null or not a mapping: every setting is ignored"
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         front = diagram.front_matter

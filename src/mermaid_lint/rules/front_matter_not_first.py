@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -42,6 +42,7 @@ class FrontMatterNotFirst(Rule):
     summary = "Front-matter that is not at the very start of the diagram (Mermaid does not read it)"
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.CONFIG, Meaning.TYPE, Meaning.BODY})
 
     def check_diagram(self, diagram, ctx):
         if not diagram.misplaced_front_matter:

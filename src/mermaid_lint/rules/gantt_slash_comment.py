@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 # A `//` after the task's `:` that is not part of a URL (preceded by blank or by `,`).
@@ -32,6 +32,7 @@ class GanttSlashComment(Rule):
     summary = "A `//` comment on a gantt task line zeroes the task"
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.BODY})
 
     def check_diagram(self, diagram, ctx):
         if diagram.diagram_type != "gantt":

@@ -4,7 +4,7 @@ import difflib
 
 from ..mermaid import load
 from ..mermaid.effective import config_entries
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -54,6 +54,7 @@ class InvalidConfigValue(Rule):
     summary = "A config value Mermaid does not know (theme, look, curve, ...): silently ignored"
     severity = Severity.ERROR
     fix_safety = FixSafety.UNSAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         knowledge = load()

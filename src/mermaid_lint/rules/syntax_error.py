@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import Severity
-from .base import Rule
+from .base import FixSafety, Rule
 
 
 class SyntaxError_(Rule):
@@ -21,18 +21,26 @@ class SyntaxError_(Rule):
     Use instead:
         flowchart TD
             A["Start (beta)"] --> B
+
+    Fix safety: safe - only a flowchart label (node, `|edge|`, subgraph title) or a class
+    label that Mermaid breaks off at a bracket, a quote or another special character is
+    fixed, by quoting it: every such label of the diagram at once, and only when the diagram
+    then parses. A `"` inside becomes `#quot;`, which Mermaid shows as a quote, so the text
+    shown stays the same. A label whose end is unclear (crossed brackets, an arrow inside,
+    already half quoted) is reported, not fixed.
     """
 
     code = "ML003"
     name = "syntax-error"
     summary = "The diagram body does not parse: Mermaid will not render it"
     severity = Severity.ERROR
+    fix_safety = FixSafety.SAFE
 
     def check_diagram(self, diagram, ctx):
         result = diagram.parsed_body
-        if result is None or result.error is None:
+        error = result and (result.error or _error_on_blank_lines(diagram, result))
+        if error is None:
             return
-        error = result.error
         block = diagram.block
         line = min(error.line, len(block.lines) - 1)
         column = min(error.column, len(block.lines[line]))
@@ -42,4 +50,20 @@ class SyntaxError_(Rule):
         if error.hint:
             message += f"; {error.hint}"
         end = (line, min(column + 1, len(block.lines[line])) if block.lines[line] else column)
-        yield ctx.in_block(self, block, (line, column), end, message)
+        edits, description = [], ""
+        if error.fix is not None:
+            edits = [block.edit(e.start, e.end, e.text) for e in error.fix.edits]
+            description = error.fix.description
+        yield ctx.in_block(self, block, (line, column), end, message, edits, description)
+
+
+def _error_on_blank_lines(diagram, result):
+    """The error Mermaid gives because of blank lines, when every empty line the parser saw is
+    blank in the source too. (The parsers see comment lines as empty lines; Mermaid deletes
+    comments but keeps blank lines, so with comments in the body we cannot tell.)"""
+    error = result.extra.get("error_if_empty_lines_are_blank")
+    if error is None or diagram.header is None:
+        return None
+    header = diagram.header.number
+    removed = [c.number for c in diagram.comments] + [d.end[0] for d in diagram.directives]
+    return None if any(line > header for line in removed) else error

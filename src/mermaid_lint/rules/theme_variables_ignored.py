@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..mermaid.effective import effective_theme, setting
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -38,6 +38,7 @@ class ThemeVariablesIgnored(Rule):
     summary = "themeVariables are ignored unless the effective theme is base"
     severity = Severity.WARNING
     fix_safety = FixSafety.UNSAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         variables = setting(diagram, "themeVariables")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..mermaid import load
 from ..mermaid.effective import config_entries
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -34,6 +34,7 @@ class UnknownConfigKey(Rule):
     summary = "A config key Mermaid does not know and silently drops"
     severity = Severity.WARNING
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
         knowledge = load()

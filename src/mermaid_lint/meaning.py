@@ -1,0 +1,240 @@
+"""What a diagram means, for checking that a fix changed only what it intended to.
+
+A block's meaning has four parts (model.Meaning): its configuration (front-matter data, the
+config Mermaid applies after merging and sanitizing, the other directives), its diagram type,
+its body (the statements as tokens, and the body parser's model without positions) and, for
+the note, the Markdown outside the blocks. Whitespace outside quoted strings, blank lines,
+comments and positions are not meaning; indentation is, for the types that build a tree
+from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .bodies import parse_body
+from .mermaid.effective import applied_config
+from .model import Diagram, Meaning, Note
+from .parsing import parse_block
+
+# Diagram types whose tree is built from indentation.
+INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "treeView-beta"})
+# Mindmap lines that decorate the node before them instead of making one.
+DECORATION = re.compile(r"(?:::icon\(|:::)")
+# Model fields that say where something is, not what it is.
+POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)$")
+
+
+def quote_states(lines: list[str]) -> list[tuple[bool, bool]]:
+    """For each line: is a `"` string open at its start, and at its end? Whitespace there
+    belongs to a label, so formatting rules leave it alone and the check keeps it."""
+    states = []
+    open_ = False
+    for line in lines:
+        start = open_
+        open_ = (line.count('"') % 2 == 1) != open_
+        states.append((start, open_))
+    return states
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a block's text means; it depends on the text only."""
+
+    settings: Any
+    diagram_type: str | None
+    statements: tuple[tuple[str, ...], ...]  # the header's arguments, then the body's statements
+    tree: tuple[int, ...] | None  # each statement's parent, for indentation-built types
+    model: Any  # the body parser's model without positions; None when it has none
+
+
+@dataclass(frozen=True)
+class BlockMeaning:
+    start: int  # note offsets of the block, fences included
+    end: int
+    line: int  # 1-based file line of the opening fence
+    content: Content
+
+
+# Block lines -> Content: a fix round rewrites few blocks, the others are met again.
+_KNOWN: dict[tuple[str, ...], Content] = {}
+_KNOWN_LIMIT = 4096
+
+
+def note_meaning(note: Note) -> list[BlockMeaning]:
+    by_block = {d.block.index: d for d in note.diagrams}
+    meanings = []
+    for block in note.blocks:
+        diagram = by_block.get(block.index)
+        line = block.fence_line + 1 if block.fence_line >= 0 else 1
+        if diagram is None:  # an unclosed fence: its text is all there is
+            content = Content(None, None, (tuple(block.lines),), None, None)
+        else:
+            content = block_meaning(diagram)
+        meanings.append(BlockMeaning(block.start, block.end, line, content))
+    return meanings
+
+
+def block_meaning(diagram: Diagram) -> Content:
+    key = tuple(diagram.block.lines)
+    if key not in _KNOWN:
+        if len(_KNOWN) >= _KNOWN_LIMIT:
+            _KNOWN.clear()
+        _KNOWN[key] = _content(diagram)
+    return _KNOWN[key]
+
+
+def with_lines(diagram: Diagram, lines: list[str]) -> Content:
+    """The meaning the diagram would have with these lines, for a rule to check its edits."""
+    block = diagram.block
+    return block_meaning(parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines))))
+
+
+def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[int]:
+    """The lines of `wanted` (block line -> new text, None to delete it) a formatting rule
+    may change without changing the diagram's meaning, in order. Usually all; a line whose
+    change matters on its own (it continues an unquoted label, say) is left out."""
+    if not wanted:
+        return []
+    before = block_meaning(diagram)
+
+    def harmless(lines: list[int]) -> bool:
+        chosen = set(lines)
+        new = [wanted[i] if i in chosen else line for i, line in enumerate(diagram.block.lines)]
+        return not differences(before, with_lines(diagram, [line for line in new if line is not None]), frozenset())
+
+    if harmless(list(wanted)):
+        return sorted(wanted)
+    kept = [i for i in sorted(wanted) if harmless([i])]
+    return kept if harmless(kept) else []
+
+
+def _content(diagram: Diagram) -> Content:
+    body_text = _body_text(diagram)
+    lines = body_text.split("\n")
+    kind = diagram.diagram_type
+    tree = _indent_tree(lines) if kind in INDENTED_TYPES else None
+    result = parse_body(kind, body_text) if kind else None
+    model = _without_positions(result.model) if result is not None and result.model is not None else None
+    return Content(_settings(diagram), kind, _statements(lines), tree, model)
+
+
+def _settings(diagram: Diagram) -> Any:
+    front = diagram.front_matter
+    data: Any = {}  # no front-matter, or an empty one, says nothing
+    if front is not None and front.problem:
+        data = ("unreadable", front.text)
+    elif front is not None and isinstance(front.data, dict):
+        data = {k: v for k, v in front.data.items() if k != "config"}
+    elif front is not None and front.data is not None:
+        data = front.data
+    others = tuple((d.name.lower(), d.args_text.strip()) for d in diagram.directives if not d.is_init)
+    return {"front_matter": data, "config": applied_config(diagram), "directives": others}
+
+
+def _body_text(diagram: Diagram) -> str:
+    """The masked block from the header on: front-matter and directive changes above the
+    header do not move the body's positions."""
+    if diagram.header is None:
+        return ""
+    masked = diagram.masked_text().split("\n")
+    return "\n".join(masked[diagram.header.number :])
+
+
+def _statements(lines: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Non-blank lines as tokens; a quoted string is one token, its whitespace kept, even
+    across lines."""
+    text = "\n".join(lines)
+    statements: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for match in re.finditer(r'"[^"]*"?|\n|[^\s"]+', text):
+        token = match.group()
+        if token == "\n":
+            if current:
+                statements.append(tuple(current))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        statements.append(tuple(current))
+    return tuple(statements)
+
+
+def _indent_tree(lines: list[str]) -> tuple[int, ...]:
+    """Each node line's parent (the nearest earlier node line indented less), as Mermaid's
+    mindmap builds it; -1 for none. Decorations and label continuations are not nodes."""
+    parents: list[int] = []
+    stack: list[tuple[int, int]] = []  # (indent, statement index)
+    index = 0
+    for line, (inside, _) in zip(lines[1:], quote_states(lines)[1:]):
+        if not line.strip() or inside or DECORATION.match(line.strip()):
+            continue
+        indent = len(line) - len(line.lstrip())
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parents.append(stack[-1][1] if stack else -1)
+        stack.append((indent, index))
+        index += 1
+    return tuple(parents)
+
+
+def _without_positions(value: Any, seen: frozenset[int] = frozenset()) -> Any:
+    if id(value) in seen:
+        return "<cycle>"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = seen | {id(value)}
+        return (type(value).__name__, tuple(
+            (f.name, _without_positions(getattr(value, f.name), inner))
+            for f in dataclasses.fields(value) if not POSITION_FIELD.search(f.name)
+        ))
+    if isinstance(value, dict):
+        return tuple((k, _without_positions(v, seen)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_without_positions(v, seen) for v in value)
+    return value
+
+
+def differences(before: Content, after: Content, allowed: frozenset[Meaning]) -> list[str]:
+    """The parts of a block's meaning that changed and were not meant to."""
+    found = []
+    if Meaning.CONFIG not in allowed and before.settings != after.settings:
+        found.append("configuration: " + _first_difference(before.settings, after.settings))
+    if Meaning.TYPE not in allowed and before.diagram_type != after.diagram_type:
+        found.append(f"diagram type: {before.diagram_type!r} -> {after.diagram_type!r}")
+    if Meaning.BODY not in allowed:
+        old, new = before.statements, after.statements
+        if Meaning.TYPE in allowed:  # the header keyword may change, its arguments may not
+            old, new = _without_keyword(old), _without_keyword(new)
+        if old != new:
+            found.append("body statements: " + _first_difference(old, new))
+        elif before.tree != after.tree:
+            found.append("body tree: the indentation now builds another tree")
+        elif before.model != after.model:
+            found.append("parsed body: " + _first_difference(before.model, after.model))
+    return found
+
+
+def _without_keyword(statements: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return ((statements[0][1:],) + statements[1:]) if statements else statements
+
+
+def _first_difference(old: Any, new: Any) -> str:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old) + [k for k in new if k not in old]:
+            if old.get(key, "<missing>") != new.get(key, "<missing>"):
+                return f"{key}: " + _first_difference(old.get(key, "<missing>"), new.get(key, "<missing>"))
+    if isinstance(old, tuple) and isinstance(new, tuple):
+        for a, b in zip(old, new):
+            if a != b:
+                return _first_difference(a, b)
+        if len(old) != len(new):
+            return f"{len(old)} items -> {len(new)} items"
+    return f"{_short(old)} -> {_short(new)}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

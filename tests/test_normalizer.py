@@ -1,0 +1,200 @@
+"""The normalizer: one canonical form, reached in one run, that changes nothing it should not.
+
+- the safety net refuses a fix that changes more than its rule declares, naming the rule;
+- normalizing twice gives the same bytes (fixtures, guides, generated notes);
+- line endings, BOM, the final newline and everything outside Mermaid blocks are kept;
+- on the guides, every diagram ends with one configuration source (front-matter) that Mermaid
+  applies exactly as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mermaid_lint import check_text, fix_text
+from mermaid_lint.api import fix_paths
+from mermaid_lint.config import Settings
+from mermaid_lint.engine import load_note
+from mermaid_lint.files import is_mermaid_file, read_source, source_from_text
+from mermaid_lint.fixing import fix_to_fixed_point
+from mermaid_lint.markdown import parse_note
+from mermaid_lint.meaning import note_meaning
+from mermaid_lint.mermaid.effective import applied_config
+from mermaid_lint.model import Edit, Finding, Fix, Meaning, Severity
+from mermaid_lint.rules import all_rules
+
+from conftest import FIXTURES, GUIDES
+
+# Every rule, except those whose fix may edit the Markdown around the blocks (and says so).
+IN_BLOCKS = Settings(select=("ALL",), ignore=tuple(
+    rule.code for rule in all_rules() if Meaning.DOCUMENT in rule.fix_changes))
+
+
+def notes_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.md") if p.is_file())
+
+
+# --- the safety net -------------------------------------------------------------------------
+
+NOTE = "# Note\n\n```mermaid\nflowchart TD\n    A[old label] --> B\n```\n\nText after.\n"
+
+
+def _fix_with(edit: Edit, changes: frozenset[Meaning], note: str = NOTE):
+    fix = Fix((edit,), True, "test", changes, "ML999")
+    finding = Finding("n.md", "ML999", "test-rule", Severity.WARNING, "m", 1, 1, 1, 1, fix)
+    rounds = iter([{"n.md": [finding]}])
+
+    def check(texts):
+        return next(rounds, {"n.md": []})
+
+    def describe(path, text):
+        return note_meaning(load_note(path, source_from_text(text), False))
+
+    return fix_to_fixed_point({"n.md": note}, check, False, describe)["n.md"]
+
+
+def test_a_fix_that_changes_a_label_without_saying_so_is_refused_and_named():
+    start = NOTE.index("old")
+    outcome = _fix_with(Edit(start, start + 3, "new"), frozenset())
+    assert outcome.text == NOTE and outcome.refused
+    assert "ML999" in outcome.refused and "body statements" in outcome.refused
+
+
+def test_a_fix_that_declares_the_change_is_applied():
+    start = NOTE.index("old")
+    outcome = _fix_with(Edit(start, start + 3, "new"), frozenset({Meaning.BODY}))
+    assert outcome.refused is None and "A[new label]" in outcome.text
+
+
+def test_whitespace_only_changes_need_no_declaration():
+    start = NOTE.index("    A[")
+    outcome = _fix_with(Edit(start, start + 4, "  "), frozenset())
+    assert outcome.refused is None and "\n  A[old label]" in outcome.text
+
+
+def test_text_outside_the_blocks_changes_only_through_a_document_fix():
+    start = NOTE.index("Text after")
+    refused = _fix_with(Edit(start, start + 4, "Prose"), frozenset({Meaning.BODY}))
+    assert refused.refused and "outside the Mermaid blocks" in refused.refused
+    assert _fix_with(Edit(start, start + 4, "Prose"), frozenset({Meaning.DOCUMENT})).refused is None
+
+
+def test_a_config_change_is_caught():
+    note = NOTE.replace("flowchart TD", "%%{init: {'theme': 'dark'}}%%\nflowchart TD")
+    start = note.index("dark")
+    outcome = _fix_with(Edit(start, start + 4, "base"), frozenset({Meaning.BODY}), note)
+    assert outcome.refused and "configuration" in outcome.refused
+
+
+# --- idempotence and what is kept -----------------------------------------------------------
+
+
+def outside_blocks(text: str) -> list[str]:
+    """The note's text between its Mermaid blocks (fences included in the blocks)."""
+    text = text.removeprefix("\ufeff")  # read as the tool reads it
+    note = parse_note("n.md", text, False, "\n")
+    pieces, position = [], 0
+    for block in note.blocks:
+        pieces.append(text[position : block.start])
+        position = block.end
+    return pieces + [text[position:]]
+
+
+def assert_normal_form(text: str, label: str) -> str:
+    once, _ = fix_text(text, label, IN_BLOCKS)
+    twice, _ = fix_text(once, label, IN_BLOCKS)
+    assert twice == once, f"{label}: a second run changed the text"
+    assert outside_blocks(once) == outside_blocks(text), f"{label}: text outside the blocks changed"
+    assert once.startswith("\ufeff") == text.startswith("\ufeff")
+    assert once.endswith("\n") == text.endswith("\n")
+    assert once.count("\r\n") == 0 or text.count("\r\n") > 0
+    return once
+
+
+@pytest.mark.parametrize("path", notes_in(FIXTURES), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fixtures_and_guides_normalize_in_one_run(path: Path):
+    text = path.read_text(encoding="utf-8")
+    try:
+        assert_normal_form(text, path.name)
+    except RuntimeError as refused:  # only the unsafe-by-construction fixtures may be refused
+        assert "left unchanged" in str(refused) and "internal error" not in str(refused)
+
+
+FRONT = st.sampled_from([
+    "", "---\ntitle: \"T\"\nconfig:\n    theme: dark\n---\n", "---\nconfig:\n  look: handDrawn\n  theme: 'base'\n---\n",
+    "---\nauthor: Me\n---\n", "---\nconfig:\n  theme: dark # why\n---\n",
+])
+DIRECTIVE = st.sampled_from([
+    "", "%%{init: {'theme': 'forest'}}%%\n", "%%{\n  init: {\n    'fontFamily': 'Monospace',\n"
+    "    'themeVariables': {'primaryColor': '#BEF', 'stroke-width': '1px'}\n  }\n}%%\n",
+    "%%{init: {'graph': {'curve': 'linear'}}}%%\n", "%%{init: {'theme': 'it's'}}%%\n", "%% comment\n",
+])
+BODY_LINE = st.sampled_from([
+    "A --> B", "subgraph S", "end", "C[\"two   ", "lines\"] --> D", "%% note", "", "\t", "E -- x --> F",
+])
+INDENT = st.sampled_from(["", " ", "  ", "    ", "\t", "      "])
+TRAIL = st.sampled_from(["", " ", "  \t"])
+
+
+@st.composite
+def diagram_blocks(draw) -> str:
+    header = draw(st.sampled_from(["flowchart TD", "graph LR", "mindmap", "sequenceDiagram"]))
+    if header == "mindmap":
+        body = [draw(INDENT) + "  " * depth + "N" + str(i) for i, depth in enumerate(draw(
+            st.lists(st.integers(0, 3), min_size=1, max_size=6)))]
+        body[0] = "  root"
+    elif header == "sequenceDiagram":
+        body = [draw(INDENT) + line for line in draw(st.lists(st.sampled_from(
+            ["A->>B: hi", "loop L", "end", "alt x", "else y", "Note over A: n"]), max_size=6))]
+    else:
+        body = [draw(INDENT) + line for line in draw(st.lists(BODY_LINE, max_size=8))]
+    lines = [header, *body, *([""] * draw(st.integers(0, 2)))]
+    fence = draw(st.sampled_from(["```", "~~~"]))
+    text = draw(FRONT) + draw(DIRECTIVE) + "\n".join(line + draw(TRAIL) for line in lines) + "\n"
+    return f"{fence}mermaid\n{text}{fence}\n"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(diagram_blocks(), st.sampled_from(["# H\n", "Text  \n", "\n", "- item\n"])), max_size=5),
+    st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans(),
+)
+def test_generated_notes_normalize_in_one_run_and_keep_their_bytes_outside_blocks(pieces, newline, bom, final):
+    text = "".join(pieces)
+    text = text if final else text.rstrip("\n")
+    text = ("\ufeff" if bom else "") + text.replace("\n", newline)
+    try:
+        assert_normal_form(text, "gen.md")
+    except RuntimeError as refused:
+        assert "internal error" not in str(refused), refused
+
+
+# --- the guides: one configuration source, the same configuration ---------------------------
+
+
+def applied_configs(folder: Path) -> dict[str, list[dict]]:
+    result = {}
+    for path in notes_in(folder):
+        note = load_note(str(path), read_source(path), is_mermaid_file(path))
+        result[path.name] = [applied_config(d) for d in note.diagrams]
+    return result
+
+
+def test_guides_end_with_one_config_source_and_the_same_configuration(guides_copy: Path):
+    # unknown-config-key renames `graph` to `flowchart` on purpose (the settings then apply);
+    # from there on, normalizing must not change what Mermaid applies.
+    fix_paths([str(guides_copy)], Settings(select=("ML101",)))
+    before = applied_configs(guides_copy)
+    report = fix_paths([str(guides_copy)])
+    assert not report.problems
+    assert applied_configs(guides_copy) == before
+    for path in notes_in(guides_copy):
+        note = load_note(str(path), read_source(path), is_mermaid_file(path))
+        for diagram in note.diagrams:
+            assert not [d for d in diagram.directives if d.is_init], f"{path.name}:{diagram.block.fence_line + 1}"
+    assert not fix_paths([str(guides_copy)]).changes
+    assert not check_text((guides_copy / "llama-vault-note.md").read_text(), "v.md", Settings(select=("ML8",)))
