@@ -77,19 +77,23 @@ def assert_safe(outcome: Outcome) -> None:
     assert not outcome.accepted_then_rejected
 
 
+def writable_copy(source: Path, target: Path) -> Path:
+    """A copy we may fix (the sources may be read-only, like the shared corpus)."""
+    shutil.copytree(source, target)
+    for path in target.rglob("*"):
+        path.chmod(path.stat().st_mode | 0o200)
+    return target
+
+
 def test_fixtures_normalize_without_breaking_a_diagram(tmp_path: Path):
-    copy = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, copy)
+    copy = writable_copy(FIXTURES, tmp_path / "fixtures")
     outcome = normalize(copy)
     assert outcome.blocks_changed > 10
     assert_safe(outcome)
 
 
 def test_corpus_normalizes_without_breaking_a_diagram(tmp_path: Path):
-    copy = tmp_path / "corpus"
-    shutil.copytree(require_corpus(), copy)
-    for path in copy.rglob("*"):  # the shared corpus may be read-only
-        path.chmod(path.stat().st_mode | 0o200)
+    copy = writable_copy(require_corpus(), tmp_path / "corpus")
     outcome = normalize(copy)
     assert outcome.files_changed > 400
     assert_safe(outcome)

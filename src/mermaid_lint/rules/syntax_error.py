@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..model import Severity
+from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -35,6 +35,7 @@ class SyntaxError_(Rule):
     summary = "The diagram body does not parse: Mermaid will not render it"
     severity = Severity.ERROR
     fix_safety = FixSafety.SAFE
+    fix_changes = frozenset({Meaning.BODY})  # the label's quoting (the text shown stays)
 
     def check_diagram(self, diagram, ctx):
         result = diagram.parsed_body
