@@ -12,7 +12,7 @@ import pytest
 
 from conftest import GUIDES
 
-HEAVY = ("lark", "markdown_it", "rich", "yaml", "multiprocessing", "concurrent.futures")
+HEAVY = ("lark", "markdown_it", "rich", "multiprocessing", "concurrent.futures")
 PROBE = """
 import json, sys
 from mermaid_lint.cli import cli
@@ -39,14 +39,14 @@ def test_commands_that_check_nothing_import_no_parser(args):
 
 def test_rules_loads_only_the_body_grammars():
     # `rules` names the diagram types whose bodies are parsed: the body modules say which.
-    assert imported("rules") <= {"lark", "yaml"}
+    assert imported("rules") <= {"lark"}
 
 
 def test_a_run_answered_from_the_cache_imports_no_parser(tmp_path: Path):
     note = tmp_path / "note.md"
     note.write_bytes((GUIDES / "llama-vault-note.md").read_bytes())
     cache = ["--cache-dir", str(tmp_path / "cache"), "--format", "json"]
-    assert {"lark", "markdown_it", "yaml"} <= imported("check", *cache, str(note))
+    assert {"lark", "markdown_it"} <= imported("check", *cache, str(note))
     assert imported("check", *cache, str(note)) == set()
 
 

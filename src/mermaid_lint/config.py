@@ -17,8 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .files import SKIPPED_DIRS
 from .ignore import pattern_matches, relative_to_root
 from .rules import Rule, all_rules, rule_by_id
@@ -165,6 +163,8 @@ def _read_toml(path: Path) -> dict:
 def read_config_file(path: Path) -> Layer:
     """The mermaid-lint table of a configuration file, not yet validated."""
     if path.suffix in (".yaml", ".yml"):
+        import yaml  # only for this kind of file: `--version` and `explain` start without it
+
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as error:

@@ -18,7 +18,6 @@ from typing import Any
 from .bodies import parse_body
 from .mermaid.effective import applied_config
 from .model import Diagram, Meaning, Note
-from .parsing import parse_block
 
 # Diagram types whose tree is built from indentation.
 INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "treeView-beta"})
@@ -90,6 +89,8 @@ def block_meaning(diagram: Diagram) -> Content:
 def with_lines(diagram: Diagram, lines: list[str]) -> Content:
     """The meaning the diagram would have with these lines, for a rule to check its edits."""
     block = diagram.block
+    from .parsing import parse_block  # here: rules import this module, `explain` and cached runs need no Lark
+
     return block_meaning(parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines))))
 
 
