@@ -10,7 +10,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathspec is imported on first use: some installs pull in asyncio with it
+    from pathspec import GitIgnoreSpec
 
 
 def relative_to_root(path: str | Path, root: str | Path) -> str:
@@ -24,6 +27,8 @@ def relative_to_root(path: str | Path, root: str | Path) -> str:
 
 @lru_cache(maxsize=1024)
 def _spec(patterns: tuple[str, ...]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec
+
     return GitIgnoreSpec.from_lines(patterns)
 
 
@@ -41,7 +46,7 @@ def _verdict(spec: GitIgnoreSpec, relative: str) -> bool | None:
 
 
 # The ignore files in force in a folder: (folder they are relative to, patterns), outermost first.
-Layers = tuple[tuple[Path, GitIgnoreSpec], ...] | None
+Layers = "tuple[tuple[Path, GitIgnoreSpec], ...] | None"
 
 
 class PathFilter:
@@ -91,4 +96,4 @@ def _read_layer(base: Path, ignore_file: Path) -> tuple[tuple[Path, GitIgnoreSpe
         lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ()
-    return ((base, GitIgnoreSpec.from_lines(lines)),)
+    return ((base, _spec(tuple(lines))),)
