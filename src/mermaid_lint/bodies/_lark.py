@@ -244,3 +244,19 @@ def content_position(token: Token, prepared: Prepared) -> tuple[int, int]:
     if "\n" in blanks:
         return prepared.locate(line + blanks.count("\n"), len(blanks) - blanks.rfind("\n"))
     return prepared.locate(line, column + len(blanks))
+
+
+def parse_body_with(
+    grammar: str,
+    diagram_type: str,
+    text: str,
+    describe: Callable[[UnexpectedInput, Prepared], BodySyntaxError],
+    build: Callable[[Tree, Prepared], BodyResult],
+    suffix: str = "",
+) -> BodyResult:
+    """The `parse` of a contextual-lexer body: parse, then build the model or describe the error."""
+    parsed = parse_prepared(grammar, text, suffix)
+    if parsed.error is not None:
+        return BodyResult(diagram_type, error=describe(parsed.error, parsed.prepared))
+    assert parsed.tree is not None
+    return with_empty_line_error(build(parsed.tree, parsed.prepared), parsed, describe)

@@ -13,10 +13,9 @@ from mermaid_lint.bodies._lark import (
     Prepared,
     content_position,
     expected_terminals,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
     token_position,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("erDiagram",)
@@ -99,11 +98,7 @@ def cardinality_kind(written: str) -> str:
 
 
 def parse(text: str) -> BodyResult:
-    parsed = parse_prepared("er", text)
-    if parsed.error is not None:
-        return BodyResult("erDiagram", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+    return parse_body_with("er", "erDiagram", text, _parse_error, _result)
 
 
 def _result(tree: Tree, prepared: Prepared) -> BodyResult:

@@ -19,10 +19,9 @@ from mermaid_lint.bodies._lark import (
     Prepared,
     did_you_mean,
     expected_terminals,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
     token_position,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("gantt",)
@@ -139,11 +138,7 @@ class Gantt:
 
 
 def parse(text: str) -> BodyResult:
-    parsed = parse_prepared("gantt", text)
-    if parsed.error is not None:
-        return BodyResult("gantt", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+    return parse_body_with("gantt", "gantt", text, _parse_error, _result)
 
 
 def _result(tree: Tree, prepared: Prepared) -> BodyResult:

@@ -12,10 +12,9 @@ from mermaid_lint.bodies import BodyResult, BodySyntaxError
 from mermaid_lint.bodies._lark import (
     Prepared,
     expected_terminals,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
     token_position,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("mindmap",)
@@ -77,12 +76,7 @@ class Mindmap:
 
 
 def parse(text: str) -> BodyResult:
-    parsed = parse_prepared("mindmap", text)
-    if parsed.error is not None:
-        return BodyResult("mindmap", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    result = _build(parsed.tree, parsed.prepared)
-    return with_empty_line_error(result, parsed, _parse_error)
+    return parse_body_with("mindmap", "mindmap", text, _parse_error, _build)
 
 
 def _parse_error(exc: UnexpectedInput, prepared: Prepared) -> BodySyntaxError:

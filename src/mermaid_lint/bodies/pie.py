@@ -12,10 +12,9 @@ from mermaid_lint.bodies import BodyResult, BodySyntaxError
 from mermaid_lint.bodies._lark import (
     Prepared,
     expected_terminals,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
     token_position,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("pie",)
@@ -47,11 +46,7 @@ class Pie:
 
 
 def parse(text: str) -> BodyResult:
-    parsed = parse_prepared("pie", text)
-    if parsed.error is not None:
-        return BodyResult("pie", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+    return parse_body_with("pie", "pie", text, _parse_error, _result)
 
 
 def _result(tree: Tree, prepared: Prepared) -> BodyResult:

@@ -21,9 +21,8 @@ from mermaid_lint.bodies._lark import (
     content_position,
     did_you_mean,
     expected_terminals,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("sequenceDiagram",)
@@ -130,11 +129,7 @@ class _Failure(Exception):
 
 def parse(text: str) -> BodyResult:
     # The NUL stands for the NEWLINE Mermaid's lexer returns at the end of the input.
-    parsed = parse_prepared("sequence", text, "\x00")
-    if parsed.error is not None:
-        return BodyResult("sequenceDiagram", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+    return parse_body_with("sequence", "sequenceDiagram", text, _parse_error, _result, "\x00")
 
 
 def _result(tree: Tree, prepared: Prepared) -> BodyResult:

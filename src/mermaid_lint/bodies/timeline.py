@@ -10,10 +10,9 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from mermaid_lint.bodies import BodyResult, BodySyntaxError
 from mermaid_lint.bodies._lark import (
     Prepared,
-    parse_prepared,
+    parse_body_with,
     syntax_error,
     token_position,
-    with_empty_line_error,
 )
 
 DIAGRAM_TYPES = ("timeline",)
@@ -58,11 +57,7 @@ class Timeline:
 
 
 def parse(text: str) -> BodyResult:
-    parsed = parse_prepared("timeline", text)
-    if parsed.error is not None:
-        return BodyResult("timeline", error=_parse_error(parsed.error, parsed.prepared))
-    assert parsed.tree is not None
-    return with_empty_line_error(_result(parsed.tree, parsed.prepared), parsed, _parse_error)
+    return parse_body_with("timeline", "timeline", text, _parse_error, _result)
 
 
 def _result(tree: Tree, prepared: Prepared) -> BodyResult:
