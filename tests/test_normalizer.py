@@ -27,7 +27,7 @@ from mermaid_lint.mermaid.effective import applied_config
 from mermaid_lint.model import Edit, Finding, Fix, Meaning, Severity
 from mermaid_lint.rules import all_rules
 
-from conftest import FIXTURES, GUIDES
+from conftest import FIXTURES
 
 # Every rule, except those whose fix may edit the Markdown around the blocks (and says so).
 IN_BLOCKS = Settings(select=("ALL",), ignore=tuple(

@@ -3,7 +3,6 @@ gives fixed.md; fixed.md no longer has them; and fixing twice changes nothing.""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
