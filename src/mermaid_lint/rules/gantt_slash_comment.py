@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import re
-
 from ..model import Meaning, Severity
+from ._bodies import body_model
 from .base import FixSafety, Rule
-
-# A `//` after the task's `:` that is not part of a URL (preceded by blank or by `,`).
-SLASH_COMMENT = re.compile(r"^(?P<indent>\s*)(?P<task>[^:%][^:]*:(?:(?!//).)*?)[ \t]*(?<!:)//[ \t]*(?P<text>.*)$")
 
 
 class GanttSlashComment(Rule):
@@ -35,19 +31,20 @@ class GanttSlashComment(Rule):
     fix_changes = frozenset({Meaning.BODY})
 
     def check_diagram(self, diagram, ctx):
-        if diagram.diagram_type != "gantt":
+        model = body_model(diagram, "gantt")
+        if model is None:
             return
         block = diagram.block
-        for line in diagram.body:
-            match = SLASH_COMMENT.match(line.text)
-            if not match or match.group("task").lstrip().startswith("click "):
+        for task in model.tasks:
+            if task.comment is None:
                 continue
-            indent, task, text = match.group("indent", "task", "text")
-            slash = line.text.index("//", match.end("task"))
-            replacement = [f"{indent}%% {text}".rstrip(), f"{indent}{task}"] if text else [f"{indent}{task}"]
+            text = block.lines[task.line]
+            indent = text[: len(text) - len(text.lstrip())]
+            kept = text[: task.comment_column].rstrip()
+            replacement = [f"{indent}%% {task.comment}", kept] if task.comment else [kept]
             yield ctx.in_block(
-                self, block, (line.number, slash), (line.number, len(line.text)),
+                self, block, (task.line, task.comment_column), (task.line, len(text)),
                 "`//` is not a comment in a gantt chart: it makes this task's duration invalid "
                 "(zero width); move the text to a `%%` line",
-                [block.replace_lines(line.number, line.number, replacement)], "move the comment to a %% line above",
+                [block.replace_lines(task.line, task.line, replacement)], "move the comment to a %% line above",
             )
