@@ -482,3 +482,10 @@ def test_blank_line_after_mindmap_header_is_reported_but_a_comment_is_not():
     comment = "```mermaid\nmindmap\n%% a comment\n  root((x))\n    a\n```\n"
     assert [(f.line, f.code) for f in check_text(blank, "n.md") if f.code == "ML003"] == [(4, "ML003")]
     assert not [f for f in check_text(comment, "n.md") if f.code == "ML003"]
+
+
+def test_gantt_url_is_not_a_slash_comment():
+    from mermaid_lint import check_text
+
+    text = "```mermaid\ngantt\n    dateFormat YYYY\n    a : t1, 1923, 1s https://example.com/x\n```\n"
+    assert not [f for f in check_text(text, "n.md") if f.code == "ML501"]
