@@ -217,7 +217,7 @@ def test_class_model() -> None:
     assert [(n.text, n.class_name, n.line) for n in model.notes] == [("can fly", "Duck", 11)]
     assert [(n.name, n.class_names) for n in model.namespaces] == [("Farm", ("Cow",))]
     assert model.classes["Cow"].namespace == "Farm"
-    assert model.direction == "LR" and model.class_defs == [("fancy", 15)]
+    assert model.direction == "LR" and [(c.name, c.line) for c in model.class_defs] == [("fancy", 15)]
 
 
 def test_class_body_with_get_braces() -> None:

@@ -200,7 +200,7 @@ sequenceDiagram
         ("loop", "Every minute", 8, 10),
         ("alt", "success", 11, 15),
     ]
-    assert model.blocks[2].branches == [("else", "failure", 13)]
+    assert [(b.keyword, b.label, b.line) for b in model.blocks[2].branches] == [("else", "failure", 13)]
     assert [(n.placement, n.actors, n.text, n.line) for n in model.notes] == [
         ("over", ["API", "DB"], "Pooled connection", 16)
     ]

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from .bodies import parse_body
 from .mermaid.effective import applied_config
 from .model import Diagram, Meaning, Note
 
@@ -24,7 +24,7 @@ INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "tre
 # Mindmap lines that decorate the node before them instead of making one.
 DECORATION = re.compile(r"(?:::icon\(|:::)")
 # Model fields that say where something is, not what it is.
-POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)$")
+POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)s?$")
 
 
 def quote_states(lines: list[str]) -> list[tuple[bool, bool]]:
@@ -47,7 +47,7 @@ class Content:
     diagram_type: str | None
     statements: tuple[tuple[str, ...], ...]  # the header's arguments, then the body's statements
     tree: tuple[int, ...] | None  # each statement's parent, for indentation-built types
-    model: Any  # the body parser's model without positions; None when it has none
+    model: Any  # the body parser's model (compared without positions); None when it has none
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,9 @@ def with_lines(diagram: Diagram, lines: list[str]) -> Content:
     block = diagram.block
     from .parsing import parse_block  # here: rules import this module, `explain` and cached runs need no Lark
 
-    return block_meaning(parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines))))
+    changed = parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines)))
+    changed.share_body_parse(diagram)
+    return block_meaning(changed)
 
 
 def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[int]:
@@ -114,12 +116,13 @@ def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[in
 
 
 def _content(diagram: Diagram) -> Content:
-    body_text = _body_text(diagram)
-    lines = body_text.split("\n")
+    lines = _body_lines(diagram)
     kind = diagram.diagram_type
     tree = _indent_tree(lines) if kind in INDENTED_TYPES else None
-    result = parse_body(kind, body_text) if kind else None
-    model = _without_positions(result.model) if result is not None and result.model is not None else None
+    # The parse the rules already made: without positions, lines added or removed above the
+    # header do not change it.
+    result = diagram.parsed_body
+    model = result.model if result is not None else None
     return Content(_settings(diagram), kind, _statements(lines), tree, model)
 
 
@@ -136,13 +139,11 @@ def _settings(diagram: Diagram) -> Any:
     return {"front_matter": data, "config": applied_config(diagram), "directives": others}
 
 
-def _body_text(diagram: Diagram) -> str:
-    """The masked block from the header on: front-matter and directive changes above the
-    header do not move the body's positions."""
+def _body_lines(diagram: Diagram) -> list[str]:
+    """The masked block from the header on."""
     if diagram.header is None:
-        return ""
-    masked = diagram.masked_text().split("\n")
-    return "\n".join(masked[diagram.header.number :])
+        return [""]
+    return diagram.masked_text().split("\n")[diagram.header.number :]
 
 
 def _statements(lines: list[str]) -> tuple[tuple[str, ...], ...]:
@@ -182,20 +183,33 @@ def _indent_tree(lines: list[str]) -> tuple[int, ...]:
     return tuple(parents)
 
 
-def _without_positions(value: Any, seen: frozenset[int] = frozenset()) -> Any:
-    if id(value) in seen:
-        return "<cycle>"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = seen | {id(value)}
-        return (type(value).__name__, tuple(
-            (f.name, _without_positions(getattr(value, f.name), inner))
-            for f in dataclasses.fields(value) if not POSITION_FIELD.search(f.name)
-        ))
-    if isinstance(value, dict):
-        return tuple((k, _without_positions(v, seen)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return tuple(_without_positions(v, seen) for v in value)
-    return value
+@cache
+def _meaning_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if not POSITION_FIELD.search(f.name))
+
+
+def _model_difference(old: Any, new: Any) -> str | None:
+    """The first difference between two body models, positions aside; None when they are
+    the same. Walks both models without copying them."""
+    if old is new:
+        return None
+    if dataclasses.is_dataclass(old) and not isinstance(old, type):
+        if type(old) is not type(new):
+            return f"{_short(old)} -> {_short(new)}"
+        for name in _meaning_fields(type(old)):
+            found = _model_difference(getattr(old, name), getattr(new, name))
+            if found is not None:
+                return f"{name}: {found}"
+        return None
+    if isinstance(old, dict) and isinstance(new, dict):
+        if list(old) != list(new):
+            return f"{_short(list(old))} -> {_short(list(new))}"
+        return next((found for key in old if (found := _model_difference(old[key], new[key])) is not None), None)
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        if len(old) != len(new):
+            return f"{len(old)} items -> {len(new)} items"
+        return next((found for a, b in zip(old, new) if (found := _model_difference(a, b)) is not None), None)
+    return None if old == new else f"{_short(old)} -> {_short(new)}"
 
 
 def differences(before: Content, after: Content, allowed: frozenset[Meaning]) -> list[str]:
@@ -213,8 +227,8 @@ def differences(before: Content, after: Content, allowed: frozenset[Meaning]) ->
             found.append("body statements: " + _first_difference(old, new))
         elif before.tree != after.tree:
             found.append("body tree: the indentation now builds another tree")
-        elif before.model != after.model:
-            found.append("parsed body: " + _first_difference(before.model, after.model))
+        elif (change := _model_difference(before.model, after.model)) is not None:
+            found.append("parsed body: " + change)
     return found
 
 

@@ -41,6 +41,14 @@ class BodySyntaxError:
     fix: BodyFix | None = None  # only when the author's intent is certain
 
 
+@dataclass(frozen=True)
+class ClassDef:
+    """A `classDef` name, in the diagram types that have them."""
+
+    name: str
+    line: int
+
+
 @dataclass
 class BodyResult:
     diagram_type: str

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from lark import Token, Tree
 
-from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
+from . import BodyFix, BodyResult, BodySyntaxError, ClassDef, TextEdit
 from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, UNICODE_LETTER, JisonBody, Lexed, MermaidError,
                      ParseFailure, Rule, Source, TreeWalker, decode_entities, describe_expected,
                      explain_failure, js, label_span, prepare_trimmed, show, tree_tokens)
@@ -172,7 +172,7 @@ class ClassDiagram:
     relations: list[Relation] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     namespaces: list[Namespace] = field(default_factory=list)
-    class_defs: list[tuple[str, int]] = field(default_factory=list)  # (name, line)
+    class_defs: list[ClassDef] = field(default_factory=list)
     direction: str | None = None
 
 
@@ -308,7 +308,7 @@ class _Builder(TreeWalker):
         children = tree.children
         index = 1
         while index < len(children):
-            self.model.class_defs.append((str(children[index]), line))
+            self.model.class_defs.append(ClassDef(str(children[index]), line))
             if index + 2 < len(children) and isinstance(children[index + 1], Token) \
                     and children[index + 1].type == "COMMA":
                 index += 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import yaml
 from lark import Token, Tree
 
-from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
+from . import BodyFix, BodyResult, BodySyntaxError, ClassDef, TextEdit
 from ._jison import (ACCESSIBILITY_RULES, JS_DOT, JS_SPACE, UNICODE_LETTER, JisonBody, Lexed,
                      MermaidError, ParseFailure, Rule, Source, TreeWalker, clean_tags,
                      clean_tags_in, decode_entities, describe_expected, encode_entities,
@@ -202,12 +202,6 @@ class Subgraph:
 
 
 @dataclass(frozen=True)
-class ClassDef:
-    name: str
-    line: int
-
-
-@dataclass(frozen=True)
 class ClassAssignment:
     node_ids: tuple[str, ...]
     class_name: str
@@ -232,7 +226,7 @@ class Flowchart:
     class_assignments: list[ClassAssignment] = field(default_factory=list)
     styles: list[NodeRef] = field(default_factory=list)
     clicks: list[NodeRef] = field(default_factory=list)
-    link_styles: list[int] = field(default_factory=list)  # line of each linkStyle
+    link_style_lines: list[int] = field(default_factory=list)
 
 
 def prepare(text: str) -> Source:
@@ -459,7 +453,7 @@ class _Builder(TreeWalker):
                     hint="edges are numbered from 0 in the order they are defined, "
                     "and linkStyle must come after them",
                 )
-        self.model.link_styles.append(self.line(tree_tokens(tree)[0]))
+        self.model.link_style_lines.append(self.line(tree_tokens(tree)[0]))
 
 
 class _StrictKeys(yaml.SafeLoader):

@@ -87,13 +87,19 @@ class Message:
 
 
 @dataclass
+class Branch:
+    keyword: str  # else, and, option
+    label: str
+    line: int
+
+
+@dataclass
 class Block:
     kind: str  # loop, alt, opt, par, par_over, critical, break, rect, box
     label: str
     line: int
     end_line: int
-    # else / and / option branches: (keyword, label, line)
-    branches: list[tuple[str, str, int]] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
 
 
 @dataclass
@@ -391,14 +397,12 @@ class _Replay:
         kind = keyword.type.lower()
         block = Block(kind, "", self.line(keyword), self.line(tree.children[-1]))
         self.model.blocks.append(block)
-        branch: tuple[str, int] | None = None
         for child in tree.children[1:-1]:
             if isinstance(child, Tree):
                 self.document(child)
-            elif child.type == "REST" and branch is None:
+            elif child.type == "REST" and block.branches:
+                block.branches[-1].label = _text(child)
+            elif child.type == "REST":
                 block.label = _text(child)
-            elif child.type == "REST" and branch is not None:
-                block.branches[-1] = (branch[0], _text(child), branch[1])
             elif child.type == _BLOCK_CONTINUATIONS.get(kind):
-                branch = (str(child).lower(), self.line(child))
-                block.branches.append((branch[0], "", branch[1]))
+                block.branches.append(Branch(str(child).lower(), "", self.line(child)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from . import BodyResult, BodySyntaxError
+from . import BodyResult, BodySyntaxError, ClassDef
 from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, JisonBody, Lexed, MermaidError, ParseFailure,
                      Rule, Source, TreeWalker, decode_entities, describe_expected, explain_failure,
                      js, prepare_trimmed, show, tree_tokens)
@@ -167,7 +167,7 @@ class StateDiagram:
     transitions: list[Transition] = field(default_factory=list)
     composites: list[Composite] = field(default_factory=list)
     notes: list[StateNote] = field(default_factory=list)
-    class_defs: list[tuple[str, int]] = field(default_factory=list)  # (name, line)
+    class_defs: list[ClassDef] = field(default_factory=list)
     direction: str | None = None
 
 
@@ -280,7 +280,7 @@ class _Builder(TreeWalker):
     def _class_def(self, tree: Tree[Token], parent: str | None) -> None:
         name = tree.children[1]
         assert isinstance(name, Token)
-        self.model.class_defs.append((str(name).strip(), self.line(name)))
+        self.model.class_defs.append(ClassDef(str(name).strip(), self.line(name)))
 
     def _direction(self, tree: Tree[Token], parent: str | None) -> None:
         match = re.search(r"(?i)direction\s+(TB|BT|RL|LR)", str(tree.children[0]))
