@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import yaml
 
-from .yaml_loader import JsonSchemaLoader
+from .yaml_loader import JsonSchemaLoader, QuickJsonSchemaLoader
 
 UNSUPPORTED_TOKENS = (
     yaml.AnchorToken, yaml.AliasToken, yaml.TagToken, yaml.FlowMappingStartToken,
@@ -81,8 +81,8 @@ def read(text: str) -> Layout | None:
     """The front-matter's layout, or None when it holds more than the layout can keep.
     Shared between callers: copy it before changing it."""
     try:
-        tokens = list(yaml.scan(text, Loader=JsonSchemaLoader))
-        node = yaml.compose(text, Loader=JsonSchemaLoader)
+        tokens = list(yaml.scan(text, Loader=QuickJsonSchemaLoader))
+        node = yaml.compose(text, Loader=QuickJsonSchemaLoader)
     except yaml.YAMLError:
         return None
     if any(isinstance(t, UNSUPPORTED_TOKENS) for t in tokens) or _has_comment(text, tokens):

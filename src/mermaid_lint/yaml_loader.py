@@ -34,6 +34,10 @@ if getattr(yaml, "__with_libyaml__", False):
         yaml_implicit_resolvers = JsonSchemaLoader.yaml_implicit_resolvers
 
 
+# The fastest loader at hand, for callers that need no error message.
+QuickJsonSchemaLoader: type = FastJsonSchemaLoader or JsonSchemaLoader
+
+
 def _compose_and_construct(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
     loader = loader_class(text)
     try:

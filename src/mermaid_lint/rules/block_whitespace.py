@@ -4,7 +4,7 @@ import yaml
 
 from ..meaning import harmless_changes, quote_states
 from ..model import Diagram, Severity
-from ..yaml_loader import JsonSchemaLoader
+from ..yaml_loader import QuickJsonSchemaLoader
 from .base import FixSafety, Rule
 
 
@@ -80,12 +80,15 @@ def _meaningful_ends(diagram: Diagram) -> set[int]:
     states = quote_states(diagram.masked_text().split("\n"))
     kept = {i for i, (_, open_at_end) in enumerate(states) if open_at_end}
     front = diagram.front_matter
-    if front is not None and front.problem is None:
-        stripped = "\n".join(line.rstrip(" \t") for line in front.text.split("\n"))
+    if front is not None and front.problem is None and front.text != (stripped := _strip_line_ends(front.text)):
         try:
-            same = yaml.load(stripped, Loader=JsonSchemaLoader) == front.data
+            same = yaml.load(stripped, Loader=QuickJsonSchemaLoader) == front.data
         except yaml.YAMLError:
             same = False
         if not same:
             kept.update(range(front.open_line + 1, front.open_line + 1 + front.text.count("\n")))
     return kept
+
+
+def _strip_line_ends(text: str) -> str:
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
