@@ -3,13 +3,15 @@ Mermaid 12.3 (every "error" case below is a diagram Mermaid rejects, every "ok" 
 
 from __future__ import annotations
 
+import pkgutil
 import re
 import time
 from pathlib import Path
 
 import pytest
 
-from mermaid_lint.bodies import BodyResult, BodySyntaxError, parse_body, supported_types
+from mermaid_lint import bodies
+from mermaid_lint.bodies import BODY_MODULES, BodyResult, BodySyntaxError, parse_body, supported_types
 from mermaid_lint.bodies.er import ErDiagram
 from mermaid_lint.bodies.gantt import Gantt
 from mermaid_lint.bodies.mindmap import Mindmap
@@ -47,6 +49,8 @@ def error(text: str) -> BodySyntaxError:
 
 def test_types_are_registered() -> None:
     assert set(TYPES) <= supported_types()
+    modules = {info.name for info in pkgutil.iter_modules(bodies.__path__) if not info.name.startswith("_")}
+    assert set(BODY_MODULES.values()) == modules
 
 
 # --- mindmap ----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ class PathFilter:
 
     def __init__(self, settings) -> None:
         self.root = Path(os.path.abspath(settings.root))
-        self.exclude = _spec((*settings.exclude, *settings.extend_exclude))
+        self._exclude_patterns = (*settings.exclude, *settings.extend_exclude)
         self.respect_gitignore = settings.respect_gitignore
         self.force_exclude = settings.force_exclude
         self._layers: dict[Path, Layers] = {}
@@ -66,7 +66,7 @@ class PathFilter:
             return False
         absolute = Path(os.path.abspath(path))
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(relative_to_root(absolute, self.root) + suffix):
+        if _spec(self._exclude_patterns).match_file(relative_to_root(absolute, self.root) + suffix):
             return True
         return self.respect_gitignore and self._gitignored(absolute, suffix)
 

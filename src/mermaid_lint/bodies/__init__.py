@@ -1,6 +1,6 @@
 """Diagram bodies: one module per diagram type, each with its Lark grammar in `grammars/`.
 
-A module declares `DIAGRAM_TYPES` (the header keywords it reads) and `parse(text) -> BodyResult`.
+A module has `parse(text) -> BodyResult`; BODY_MODULES names the header keywords it reads.
 `text` is the whole block with front-matter, directive and `%%` comment lines blanked, so line
 numbers are the block's own. Types without a module are passed through (no false alarms).
 """
@@ -8,7 +8,6 @@ numbers are the block's own. Types without a module are passed through (no false
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable
@@ -58,21 +57,31 @@ class BodyResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Header keyword -> the module that parses that body; a module is imported on first use, so
+# a note of flowcharts never loads the other grammars.
+BODY_MODULES = {
+    "flowchart": "flowchart", "graph": "flowchart", "flowchart-elk": "flowchart",
+    "classDiagram": "class_diagram", "classDiagram-v2": "class_diagram",
+    "stateDiagram": "state", "stateDiagram-v2": "state",
+    "sequenceDiagram": "sequence",
+    "erDiagram": "er",
+    "gantt": "gantt",
+    "mindmap": "mindmap",
+    "pie": "pie",
+    "timeline": "timeline",
+}
+
+
 @cache
-def _parsers() -> dict[str, Callable[[str], BodyResult]]:
-    found: dict[str, Callable[[str], BodyResult]] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for diagram_type in getattr(module, "DIAGRAM_TYPES", ()):
-            found[diagram_type] = module.parse
-    return found
+def _parser(module_name: str) -> Callable[[str], BodyResult]:
+    return importlib.import_module(f"{__name__}.{module_name}").parse
 
 
 def supported_types() -> frozenset[str]:
-    return frozenset(_parsers())
+    return frozenset(BODY_MODULES)
 
 
 def parse_body(diagram_type: str, text: str) -> BodyResult | None:
     """Parse a block's body; None when the type has no grammar yet."""
-    parse = _parsers().get(diagram_type)
-    return parse(text) if parse else None
+    module_name = BODY_MODULES.get(diagram_type)
+    return _parser(module_name)(text) if module_name else None

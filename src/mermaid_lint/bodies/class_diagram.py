@@ -16,7 +16,6 @@ from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, UNICODE_LETTER, JisonBody, L
                      ParseFailure, Rule, Source, TreeWalker, decode_entities, describe_expected,
                      explain_failure, js, label_span, prepare_trimmed, show, tree_tokens)
 
-DIAGRAM_TYPES = ("classDiagram", "classDiagram-v2")
 
 _ALL = ("*",)
 _R = Rule

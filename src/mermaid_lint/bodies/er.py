@@ -18,7 +18,6 @@ from mermaid_lint.bodies._lark import (
     token_position,
 )
 
-DIAGRAM_TYPES = ("erDiagram",)
 
 # erDb.Cardinality by the words and symbols Mermaid accepts for them.
 _CARDINALITIES = (

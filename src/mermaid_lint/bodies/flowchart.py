@@ -21,7 +21,6 @@ from ._jison import (ACCESSIBILITY_RULES, JS_DOT, JS_SPACE, UNICODE_LETTER, Jiso
                      clean_tags_in, decode_entities, describe_expected, encode_entities,
                      explain_failure, js, label_span, show, tree_tokens)
 
-DIAGRAM_TYPES = ("flowchart", "graph", "flowchart-elk")
 
 # Lexer states inside a node or edge label, where brackets open a new label.
 _LABEL_STATES = ("text", "trapText", "ellipseText")

@@ -24,7 +24,6 @@ from mermaid_lint.bodies._lark import (
     token_position,
 )
 
-DIAGRAM_TYPES = ("gantt",)
 
 KEYWORDS = (
     "dateFormat", "axisFormat", "tickInterval", "includes", "excludes", "todayMarker",

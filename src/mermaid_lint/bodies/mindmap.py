@@ -17,8 +17,6 @@ from mermaid_lint.bodies._lark import (
     token_position,
 )
 
-DIAGRAM_TYPES = ("mindmap",)
-
 
 # --------------------------------------------------------------------------------------------
 # Mindmap.

@@ -17,7 +17,6 @@ from mermaid_lint.bodies._lark import (
     token_position,
 )
 
-DIAGRAM_TYPES = ("pie",)
 
 _NAMES = {
     "NEWLINE": "a line break",

@@ -25,7 +25,6 @@ from mermaid_lint.bodies._lark import (
     syntax_error,
 )
 
-DIAGRAM_TYPES = ("sequenceDiagram",)
 
 KEYWORDS = (
     "participant", "actor", "create", "destroy", "box", "loop", "rect", "opt", "alt", "else",

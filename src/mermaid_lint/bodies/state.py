@@ -17,8 +17,6 @@ from ._jison import (ACCESSIBILITY_RULES, JS_SPACE, JisonBody, Lexed, MermaidErr
                      Rule, Source, TreeWalker, decode_entities, describe_expected, explain_failure,
                      js, prepare_trimmed, show, tree_tokens)
 
-DIAGRAM_TYPES = ("stateDiagram", "stateDiagram-v2")
-
 
 def _id(text: str, pos: int) -> tuple[str | None, int]:
     """Mermaid's `processId`: an id stops at `%%`, and one that starts with it is dropped."""

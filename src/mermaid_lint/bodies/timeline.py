@@ -15,7 +15,6 @@ from mermaid_lint.bodies._lark import (
     token_position,
 )
 
-DIAGRAM_TYPES = ("timeline",)
 
 _NAMES = {
     "NEWLINE": "a line break",
