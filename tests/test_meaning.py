@@ -1,0 +1,52 @@
+"""The meaning checks behind the normalizer: they reuse the rules' body parse, so a model must
+keep every position in a position-named field, and an edit outside the body must not parse
+it again."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from mermaid_lint.engine import load_note
+from mermaid_lint.files import source_from_text
+from mermaid_lint.meaning import block_meaning, differences, with_lines
+from mermaid_lint.parsing import parse_block
+
+from conftest import FIXTURES
+
+NOTES = sorted(FIXTURES.rglob("*.md"))
+
+
+def diagrams_of(path: Path):
+    text = path.read_text(encoding="utf-8")
+    return load_note(str(path), source_from_text(text), False).diagrams
+
+
+@pytest.mark.parametrize("path", NOTES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_a_body_moved_down_keeps_its_meaning(path: Path):
+    # Lines added above the header (a front-matter config, say) move every position; a model
+    # that kept a line number outside a position field would look changed.
+    for diagram in diagrams_of(path):
+        if diagram.header is None or diagram.front_matter is not None:
+            continue
+        block = diagram.block
+        lines = ["%% moved", "%% down", *block.lines]
+        moved = parse_block(dataclasses.replace(block, lines=lines, line_starts=[0] * len(lines)))
+        assert moved.parsed_body is not None or diagram.parsed_body is None
+        assert not differences(block_meaning(diagram), block_meaning(moved), frozenset())
+
+
+def test_an_edit_outside_the_body_reuses_its_parse():
+    text = "```mermaid\n---\ntitle: A  \n---\nflowchart TD\n    A --> B\n%% note  \n\n\n```\n"
+    (diagram,) = load_note("note.md", source_from_text(text), False).diagrams
+    before = block_meaning(diagram)
+    lines = diagram.block.lines
+    outside = with_lines(diagram, [line.rstrip() for line in lines if line.strip()])
+    assert outside.model is before.model  # trailing spaces and final blank lines: not parsed again
+    assert not differences(before, outside, frozenset())
+    inside = with_lines(diagram, [line.replace("    A", "  A") for line in lines])
+    assert inside.model is not before.model and not differences(before, inside, frozenset())
+    relabelled = with_lines(diagram, [line.replace("B", "C") for line in lines])
+    assert differences(before, relabelled, frozenset())
