@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from lark import Token, Tree
 from lark.parse_tree_builder import ParseTreeBuilder
@@ -159,8 +159,7 @@ ACCESSIBILITY_RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(slots=True)
-class Lexed:
+class Lexed(NamedTuple):
     type: str
     value: str
     start: int  # offset in the rewritten text
@@ -168,55 +167,91 @@ class Lexed:
     state_stack: tuple[str, ...]  # lexer states after this token
 
 
+# A Lexed as the lexer hands it to the parser: a plain tuple is several times cheaper to make,
+# and only the tokens an error message looks at become Lexed.
+LexedFields = tuple[str, str, int, int, tuple[str, ...]]
+
+
 class JisonLexer:
-    """Runs a list of rules the way Jison does: first match in rule order, per state."""
+    """Runs a list of rules the way Jison does: first match in rule order, per state.
 
-    def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0) -> None:
-        self.rules = list(rules)
-        self.matchers: dict[str, tuple[re.Pattern[str], list[Rule]]] = {}
+    Each state's rules are one alternation, which Python's `re` tries in order as Jison does;
+    the group that matched (`lastindex`, each rule's pattern wrapped in a group) names the rule.
+    """
+
+    def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0,
+                 merge: frozenset[str] = frozenset()) -> None:
+        self.merge = merge
+        self.matchers: dict[str, tuple[re.Pattern[str], list[Rule | None]]] = {}
         for state in states:
-            active = [r for r in self.rules if "*" in r.states or state in r.states]
-            alternation = "|".join(f"(?P<r{k}>{r.pattern})" for k, r in enumerate(active))
-            self.matchers[state] = (re.compile(alternation, re.ASCII | flags), active)
+            alternatives: list[str] = []
+            by_group: list[Rule | None] = [None]  # the rule of each outer group
+            for rule in rules:
+                if "*" in rule.states or state in rule.states:
+                    alternatives.append(f"({rule.pattern})")
+                    by_group.append(rule)
+                    by_group.extend([None] * re.compile(rule.pattern, flags).groups)
+            self.matchers[state] = (re.compile("|".join(alternatives), re.ASCII | flags), by_group)
 
-    def lex(self, text: str) -> Iterator[Lexed]:
-        """Tokens of `text`; raises MermaidError on text no rule accepts."""
+    def lex(self, text: str) -> Iterator[LexedFields]:
+        """The fields of each Lexed of `text`; raises MermaidError on text no rule accepts.
+
+        Runs of the token types in `merge` come as one token: the grammars only ever repeat
+        them (Mermaid's edge text is one character a token), and fewer tokens parse faster.
+        """
         stack = ["INITIAL"]
+        states = ("INITIAL",)  # the stack as each token records it, rebuilt when it moves
+        pattern, by_group = self.matchers["INITIAL"]
+        merge = self.merge
+        pending: LexedFields | None = None  # a run being merged
         pos = 0
         once_done = False
         while True:
-            pattern, active = self.matchers[stack[-1]]
             m = pattern.match(text, pos)
             if m is None:
                 if pos >= len(text):
-                    return
+                    break
                 raise MermaidError(pos, "Unrecognized text")
-            rule = active[int(m.lastgroup[1:])]  # type: ignore[index]
-            token, length = rule.token, m.end() - pos
-            ops = rule.ops
+            rule = by_group[m.lastindex]  # type: ignore[index]
+            assert rule is not None
+            token, length, ops = rule.token, m.end() - pos, rule.ops
             if rule.hook is not None:
                 token, length = rule.hook(m.group(), pos)
                 if token is None:
                     ops = ()  # the hook dropped the match before the rule's state moves
-            for op in ops:
-                if op == "pop":
-                    if len(stack) > 1:
-                        stack.pop()
-                elif op.startswith("push:"):
-                    stack.append(op[5:])
-                elif op.startswith("once:"):
-                    if not once_done:
+            if ops:
+                for op in ops:
+                    if op == "pop":
+                        if len(stack) > 1:
+                            stack.pop()
+                    elif op.startswith("push:"):
                         stack.append(op[5:])
-                        once_done = True
-                elif op.startswith("less:"):
-                    length = int(op[5:])
+                    elif op.startswith("once:"):
+                        if not once_done:
+                            stack.append(op[5:])
+                            once_done = True
+                    elif op.startswith("less:"):
+                        length = int(op[5:])
+                states = tuple(stack)
+                pattern, by_group = self.matchers[stack[-1]]
             start, pos = pos, pos + length
             if token is not None:
-                yield Lexed(token, text[start:pos], start, pos, tuple(stack))
+                if pending is not None and token == pending[0] and start == pending[3]:
+                    pending = (token, text[pending[2]:pos], pending[2], pos, states)
+                else:
+                    if pending is not None:
+                        yield pending
+                        pending = None
+                    if token in merge:
+                        pending = (token, text[start:pos], start, pos, states)
+                    else:
+                        yield (token, text[start:pos], start, pos, states)
             if start >= len(text):
-                return  # Jison matches once at the end of the input, then reports the end
+                break  # Jison matches once at the end of the input, then reports the end
             if length == 0 and token is None and not ops:
                 raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
+        if pending is not None:
+            yield pending
 
 
 class Source:
@@ -339,39 +374,52 @@ class TreeParser:
     def __init__(self, grammar: str) -> None:
         lark = lalr_parser(grammar)
         conf = lark.parse_interactive("").parser_state.parse_conf
-        self.states: dict[Any, dict[str, tuple[Any, Any]]] = conf.states
+        callbacks = ParseTreeBuilder(lark.rules, Tree, False, False,
+                                     lark.options.maybe_placeholders).create_callback(None)
+        # Lark's table, each reduction's rule replaced by what the loop needs of it: how many
+        # values it takes, the rule it makes, and the callback that builds its tree.
+        self.table: dict[Any, dict[str, tuple[Any, Any]]] = {
+            state: {symbol: (action, target if action is Shift else
+                             (len(target.expansion), target.origin.name, callbacks[target]))
+                    for symbol, (action, target) in row.items()}
+            for state, row in conf.states.items()
+        }
         self.start_state = conf.start_state
         self.end_state = conf.end_state
-        self.callbacks = ParseTreeBuilder(lark.rules, Tree, False, False,
-                                          lark.options.maybe_placeholders).create_callback(None)
 
-    def parse(self, tokens: Iterable[Token],
-              end: Token) -> Tree[Token] | tuple[Token, frozenset[str]]:
-        """The tree, or the token the parser refused and the terminals it expected there."""
-        states, callbacks, end_state = self.states, self.callbacks, self.end_state
+    def parse(self, lexemes: Iterable[LexedFields], end: int,
+              seen: deque[LexedFields]) -> Tree[Token] | tuple[LexedFields, frozenset[str]]:
+        """The tree, or the token the parser refused and the terminals it expected there;
+        each token the parser takes is appended to `seen`."""
+        table, end_state = self.table, self.end_state
+        new_token = Token._future_new  # Token() without its keyword handling, a third of the cost
         state_stack: list[Any] = [self.start_state]
         value_stack: list[Any] = []
-        for token in chain(tokens, (end,)):
+        end_lexeme = ("$END", "", end, end, ())
+        for lexeme in chain(lexemes, (end_lexeme,)):
+            kind = lexeme[0]
             while True:
-                row = states[state_stack[-1]]
-                step = row.get(token.type)
+                row = table[state_stack[-1]]
+                step = row.get(kind)
                 if step is None:
-                    return token, frozenset(s for s in row if s.isupper())
-                action, rule = step  # for a shift, `rule` is the state to go to
+                    return lexeme, frozenset(s for s in row if s.isupper())
+                action, target = step
                 if action is Shift:  # never at the end
-                    state_stack.append(rule)
-                    value_stack.append(token)
+                    state_stack.append(target)
+                    value_stack.append(new_token(kind, lexeme[1], lexeme[2], 1, 1, None, None,
+                                                 lexeme[3]))
+                    seen.append(lexeme)
                     break
-                size = len(rule.expansion)
+                size, name, callback = target
                 if size:
                     children = value_stack[-size:]
                     del state_stack[-size:]
                     del value_stack[-size:]
                 else:
                     children = []
-                value_stack.append(callbacks[rule](children))
-                state_stack.append(states[state_stack[-1]][rule.origin.name][1])
-                if token is end and state_stack[-1] == end_state:
+                value_stack.append(callback(children))
+                state_stack.append(table[state_stack[-1]][name][1])
+                if lexeme is end_lexeme and state_stack[-1] == end_state:
                     return value_stack[-1] or Tree("start", [])
         raise AssertionError("the end token either completes the parse or is refused")
 
@@ -381,57 +429,27 @@ def tree_parser(grammar: str) -> TreeParser:
     return TreeParser(grammar)
 
 
-def run(parser: TreeParser, lexer: JisonLexer, source: Source,
-        merge: frozenset[str] = frozenset()) -> Tree[Token] | ParseFailure:
+def run(parser: TreeParser, lexer: JisonLexer, source: Source) -> Tree[Token] | ParseFailure:
     """Feed the lexer's tokens to the LALR parser; a tree, or where it failed.
 
-    Runs of the token types in `merge` go in as one token: the grammar only ever repeats them
-    (Mermaid's edge text is one character a token), and fewer tokens parse faster.
     Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
     """
-    seen: deque[Lexed] = deque(maxlen=32)  # the context an error message looks back at
-    fed: list[Lexed] = []  # the token the parser holds, until it asks for the next one
-
-    def feed(lexed: Lexed) -> Token:
-        if fed:
-            seen.append(fed.pop())
-        fed.append(lexed)
-        return Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end)
-
-    def tokens() -> Iterator[Token]:
-        pending: Lexed | None = None
-        for lexed in lexer.lex(source.text):
-            if pending is not None:
-                if lexed.type == pending.type and lexed.start == pending.end:
-                    pending = Lexed(pending.type, pending.value + lexed.value, pending.start,
-                                    lexed.end, lexed.state_stack)
-                    continue
-                yield feed(pending)
-                pending = None
-            if lexed.type in merge:
-                pending = lexed
-            else:
-                yield feed(lexed)
-        if pending is not None:
-            yield feed(pending)
-        if fed:
-            seen.append(fed.pop())
-
+    seen: deque[LexedFields] = deque(maxlen=32)  # what an error message looks back at
     end = len(source.text)
     try:
-        outcome = parser.parse(tokens(), Token("$END", "", end, 1, 1))
+        outcome = parser.parse(lexer.lex(source.text), end, seen)
     except MermaidError as exc:
-        if fed:
-            seen.append(fed.pop())
-        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint,
-                            previous=list(seen), stack=seen[-1].state_stack if seen else ())
+        previous = [Lexed._make(lexeme) for lexeme in seen]
+        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint, previous=previous,
+                            stack=previous[-1].state_stack if previous else ())
     if isinstance(outcome, Tree):
         return outcome
-    token, expected = outcome
-    if token.type == "$END":
-        return ParseFailure(end, None, expected, previous=list(seen),
-                            stack=seen[-1].state_stack if seen else ())
-    return ParseFailure(fed[0].start, fed[0], expected, previous=list(seen))
+    refused, expected = outcome
+    previous = [Lexed._make(lexeme) for lexeme in seen]
+    if refused[0] == "$END":
+        return ParseFailure(end, None, expected, previous=previous,
+                            stack=previous[-1].state_stack if previous else ())
+    return ParseFailure(refused[2], Lexed._make(refused), expected, previous=previous)
 
 
 def header_word(text: str, default: str) -> str:
@@ -546,7 +564,7 @@ class JisonBody:
 
     @cached_property
     def lexer(self) -> JisonLexer:
-        return JisonLexer(self.rules, self.states, self.flags)
+        return JisonLexer(self.rules, self.states, self.flags, self.merge)
 
     def parse(self, text: str) -> BodyResult:
         result = self.parse_once(text)
@@ -559,7 +577,7 @@ class JisonBody:
         """The body's model, or its first error (with the fix of that one mistake, if any)."""
         kind = header_word(text, self.default_kind)
         source = self.prepare(text)
-        outcome = run(tree_parser(self.grammar), self.lexer, source, self.merge)
+        outcome = run(tree_parser(self.grammar), self.lexer, source)
         if isinstance(outcome, ParseFailure):
             return BodyResult(kind, error=self.explain(source, outcome))
         try:
