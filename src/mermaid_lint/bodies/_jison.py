@@ -11,6 +11,7 @@ body's Lark LALR parser, and turns the first failure into a `BodySyntaxError`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -263,46 +264,42 @@ class Source:
         self.original = text
         self.text = text
         self.origin = list(range(len(text) + 1))
-        starts = [0]
-        for i, c in enumerate(text):
-            if c == "\n":
-                starts.append(i + 1)
-        self.line_starts = starts
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     def sub(self, pattern: str | re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
         """re.sub that keeps every new character mapped to where its text came from."""
+        text, old_origin = self.text, self.origin
         out: list[str] = []
         origin: list[int] = []
         last = 0
-        for m in re.finditer(pattern, self.text):
-            out.append(self.text[last : m.start()])
-            origin.extend(self.origin[last : m.start()])
-            new = repl(m)
+        for m in re.finditer(pattern, text):
+            new, matched = repl(m), m.group()
+            if new == matched:
+                continue  # most matches change nothing: `}` at the end of a line, ...
+            start = m.start()
+            out.append(text[last:start])
+            origin.extend(old_origin[last:start])
             out.append(new)
             # Characters kept from the start of the match keep their place; the rest map to
             # the start of the match's tail.
-            common = 0
-            while common < min(len(new), len(m.group())) and new[common] == m.group()[common]:
+            common, shorter = 0, min(len(new), len(matched))
+            while common < shorter and new[common] == matched[common]:
                 common += 1
-            origin.extend(self.origin[m.start() : m.start() + common])
-            origin.extend([self.origin[min(m.start() + common, m.end() - 1)]] * (len(new) - common))
+            origin.extend(old_origin[start : start + common])
+            origin.extend([old_origin[min(start + common, m.end() - 1)]] * (len(new) - common))
             last = m.end()
-        out.append(self.text[last:])
-        origin.extend(self.origin[last:])
+        if not out:
+            return
+        out.append(text[last:])
+        origin.extend(old_origin[last:])
         self.text = "".join(out)
         self.origin = origin
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) in the block of an offset in the rewritten text."""
         original = self.origin[min(offset, len(self.origin) - 1)]
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= original:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo, original - self.line_starts[lo]
+        line = bisect_right(self.line_starts, original) - 1
+        return line, original - self.line_starts[line]
 
     def original_line(self, line: int) -> str:
         """A line of the block as written."""
