@@ -522,7 +522,13 @@ def tree_tokens(tree: Tree[Token] | Token) -> list[Token]:
     """The tokens of a tree, in order."""
     if isinstance(tree, Token):
         return [tree]
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+    tokens: list[Token] = []
+    for child in tree.children:
+        if isinstance(child, Token):
+            tokens.append(child)
+        else:
+            tokens.extend(tree_tokens(child))
+    return tokens
 
 
 class TreeWalker:

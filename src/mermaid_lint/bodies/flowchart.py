@@ -253,7 +253,7 @@ def parse(text: str) -> BodyResult:
 # --- the model --------------------------------------------------------------------------------
 
 def _joined(tree: Tree[Token]) -> str:
-    return decode_entities("".join(str(t) for t in tree_tokens(tree)))
+    return decode_entities("".join(tree_tokens(tree)))
 
 
 class _Builder(TreeWalker):
@@ -324,11 +324,13 @@ class _Builder(TreeWalker):
               tail: list[Tree[Token] | Token]) -> list[str]:
         ids: list[str] = []
         for child in tree.children:
-            if isinstance(child, Tree) and child.data == "group":
+            if not isinstance(child, Tree):
+                continue
+            if child.data == "group":
                 ids.extend(self.group(child, into, []))
-            elif isinstance(child, Tree) and child.data == "styled_vertex":
+            elif child.data == "styled_vertex":
                 ids.append(self.styled_vertex(child, into))
-            elif isinstance(child, Tree) and child.data == "shape_data":
+            elif child.data == "shape_data":
                 self.shape_data(child, ids[-1])
         for child in tail:
             if isinstance(child, Tree) and child.data == "shape_data":
@@ -340,8 +342,9 @@ class _Builder(TreeWalker):
         assert isinstance(vertex, Tree)
         id_tree = vertex.children[0]
         assert isinstance(id_tree, Tree)
-        node_id = _joined(id_tree)
-        first = tree_tokens(id_tree)[0]
+        id_tokens = tree_tokens(id_tree)
+        node_id = decode_entities("".join(id_tokens))
+        line = self.line(id_tokens[0])
         label = shape = None
         if len(vertex.children) > 1:
             shape_tree = vertex.children[1]
@@ -349,12 +352,12 @@ class _Builder(TreeWalker):
             shape = str(shape_tree.data)
             text = next(c for c in shape_tree.children if isinstance(c, Tree) and c.data == "text")
             label = _label(text)
-        self.model.nodes.append(Node(node_id, label, shape, self.line(first)))
+        self.model.nodes.append(Node(node_id, label, shape, line))
         if len(tree.children) > 1:
             class_tree = tree.children[2]
             assert isinstance(class_tree, Tree)
             self.model.class_assignments.append(
-                ClassAssignment((node_id,), _joined(class_tree), self.line(first))
+                ClassAssignment((node_id,), _joined(class_tree), line)
             )
         if into is not None and node_id not in into.node_ids:
             into.node_ids.append(node_id)
