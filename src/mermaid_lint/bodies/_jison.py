@@ -15,12 +15,12 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from itertools import chain
 from typing import Any, NamedTuple
 
 from lark import Token, Tree
-from lark.parse_tree_builder import ParseTreeBuilder
+from lark.grammar import Rule as GrammarRule
 from lark.parsers.lalr_analysis import Shift
 
 from ..grammars import lalr_parser
@@ -365,62 +365,88 @@ class ParseFailure:
 class TreeParser:
     """The LALR parser of `grammars/<grammar>.lark`, fed one token at a time.
 
-    It runs Lark's own parse table and tree callbacks, as Lark's interactive parser does, but
-    builds the trees without `propagate_positions`: the bodies read only token offsets, and
-    filling every node's position took about half of a flowchart's parse time.
+    It runs Lark's own parse table and builds the trees Lark builds, with two shortcuts: no
+    `propagate_positions` (the bodies read only token offsets, and filling every node's position
+    took about half of a flowchart's parse time), and a rule that Lark inlines into its parent
+    (`_rule`, and the `__rule_star_0` rules of `x*`) makes a plain list, not a Tree to unpack.
     """
 
     def __init__(self, grammar: str) -> None:
         lark = lalr_parser(grammar)
         conf = lark.parse_interactive("").parser_state.parse_conf
-        callbacks = ParseTreeBuilder(lark.rules, Tree, False, False,
-                                     lark.options.maybe_placeholders).create_callback(None)
-        # Lark's table, each reduction's rule replaced by what the loop needs of it: how many
-        # values it takes, the rule it makes, and the callback that builds its tree.
-        self.table: dict[Any, dict[str, tuple[Any, Any]]] = {
-            state: {symbol: (action, target if action is Shift else
-                             (len(target.expansion), target.origin.name, callbacks[target]))
-                    for symbol, (action, target) in row.items()}
-            for state, row in conf.states.items()
-        }
-        self.start_state = conf.start_state
-        self.end_state = conf.end_state
+        builders = {rule: _tree_builder(rule) for rule in lark.rules}
+        # Lark's table, with a state's row standing for the state (the stack holds rows, which
+        # saves looking them up), and each reduction's rule replaced by what the loop needs of
+        # it: how many values it takes, the rule it makes, and what builds its value (None: the
+        # values themselves, as a list). A step is (shift?, row to go to | reduction).
+        rows: dict[Any, dict[str, tuple[bool, Any]]] = {state: {} for state in conf.states}
+        for state, row in conf.states.items():
+            for symbol, (action, target) in row.items():
+                rows[state][symbol] = (True, rows[target]) if action is Shift else (
+                    False, (len(target.expansion), target.origin.name, builders[target]))
+        self.start_row = rows[conf.start_state]
+        self.end_row = rows[conf.end_state]
 
     def parse(self, lexemes: Iterable[LexedFields], end: int,
               seen: deque[LexedFields]) -> Tree[Token] | tuple[LexedFields, frozenset[str]]:
         """The tree, or the token the parser refused and the terminals it expected there;
         each token the parser takes is appended to `seen`."""
-        table, end_state = self.table, self.end_state
+        end_row = self.end_row
         new_token = Token._future_new  # Token() without its keyword handling, a third of the cost
-        state_stack: list[Any] = [self.start_state]
-        value_stack: list[Any] = []
+        stack: list[dict[str, tuple[bool, Any]]] = [self.start_row]
+        values: list[Any] = []
         end_lexeme = ("$END", "", end, end, ())
         for lexeme in chain(lexemes, (end_lexeme,)):
             kind = lexeme[0]
             while True:
-                row = table[state_stack[-1]]
+                row = stack[-1]
                 step = row.get(kind)
                 if step is None:
                     return lexeme, frozenset(s for s in row if s.isupper())
-                action, target = step
-                if action is Shift:  # never at the end
-                    state_stack.append(target)
-                    value_stack.append(new_token(kind, lexeme[1], lexeme[2], 1, 1, None, None,
-                                                 lexeme[3]))
+                shift, target = step
+                if shift:  # never at the end
+                    stack.append(target)
+                    values.append(new_token(kind, lexeme[1], lexeme[2], 1, 1, None, None,
+                                            lexeme[3]))
                     seen.append(lexeme)
                     break
-                size, name, callback = target
+                size, name, build = target
                 if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
+                    children = values[-size:]
+                    del stack[-size:]
+                    del values[-size:]
                 else:
                     children = []
-                value_stack.append(callback(children))
-                state_stack.append(table[state_stack[-1]][name][1])
-                if lexeme is end_lexeme and state_stack[-1] == end_state:
-                    return value_stack[-1] or Tree("start", [])
+                values.append(children if build is None else build(children))
+                stack.append(stack[-1][name][1])
+                if lexeme is end_lexeme and stack[-1] is end_row:
+                    return values[-1] or Tree("start", [])
         raise AssertionError("the end token either completes the parse or is refused")
+
+
+def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
+    """What makes the value of `rule` from its children's, as Lark's tree builder would."""
+    if rule.options.expand1 or any(s.is_term and s.filter_out for s in rule.expansion):
+        raise NotImplementedError(f"{rule}: `?rule` and filtered tokens are not built here")
+    inlined = tuple(not s.is_term and s.name.startswith("_") for s in rule.expansion)
+    inline = rule.origin.name.startswith("_")  # its parent takes its children
+    data = rule.alias or rule.options.template_source or rule.origin.name
+    if not any(inlined):
+        return None if inline else partial(Tree, data)
+
+    def spliced(children: list[Any]) -> list[Any]:
+        """The children, with those of inlined rules in their place."""
+        flat = children[0] if inlined[0] else [children[0]]  # a list no one else holds
+        for child, expand in zip(children[1:], inlined[1:]):
+            if expand:
+                flat.extend(child)
+            else:
+                flat.append(child)
+        return flat
+
+    if inline:
+        return spliced
+    return lambda children: Tree(data, spliced(children))
 
 
 @cache
