@@ -426,16 +426,28 @@ class TreeParser:
 
 def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
     """What makes the value of `rule` from its children's, as Lark's tree builder would."""
-    if rule.options.expand1 or any(s.is_term and s.filter_out for s in rule.expansion):
-        raise NotImplementedError(f"{rule}: `?rule` and filtered tokens are not built here")
+    if any(s.is_term and s.filter_out for s in rule.expansion):
+        raise NotImplementedError(f"{rule}: filtered tokens are not built here")
     inlined = tuple(not s.is_term and s.name.startswith("_") for s in rule.expansion)
-    inline = rule.origin.name.startswith("_")  # its parent takes its children
+    splice = _splicer(inlined) if any(inlined) else None
+    if rule.origin.name.startswith("_"):
+        return splice  # its parent takes its children
     data = rule.alias or rule.options.template_source or rule.origin.name
-    if not any(inlined):
-        return None if inline else partial(Tree, data)
+    if rule.options.expand1 and not rule.alias:
+        def tree_unless_one(children: list[Any]) -> Any:
+            """`?rule`: a lone child stands for the rule."""
+            if splice is not None:
+                children = splice(children)
+            return children[0] if len(children) == 1 else Tree(data, children)
+        return tree_unless_one
+    if splice is None:
+        return partial(Tree, data)
+    return lambda children: Tree(data, splice(children))
 
+
+def _splicer(inlined: tuple[bool, ...]) -> Callable[[list[Any]], list[Any]]:
+    """What puts the children of the inlined rules among `inlined` in their place."""
     def spliced(children: list[Any]) -> list[Any]:
-        """The children, with those of inlined rules in their place."""
         flat = children[0] if inlined[0] else [children[0]]  # a list no one else holds
         for child, expand in zip(children[1:], inlined[1:]):
             if expand:
@@ -443,10 +455,7 @@ def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
             else:
                 flat.append(child)
         return flat
-
-    if inline:
-        return spliced
-    return lambda children: Tree(data, spliced(children))
+    return spliced
 
 
 @cache
