@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
 from itertools import chain
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from lark import Token, Tree
@@ -185,15 +186,16 @@ class JisonLexer:
     def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0,
                  merge: frozenset[str] = frozenset()) -> None:
         self.merge = merge
-        self.matchers: dict[str, tuple[re.Pattern[str], list[Rule | None]]] = {}
+        # Per state: the alternation, and by group number what the rule it closes does.
+        self.matchers: dict[str, tuple[re.Pattern[str], list[Any]]] = {}
         for state in states:
             alternatives: list[str] = []
-            by_group: list[Rule | None] = [None]  # the rule each group closes
+            by_group: list[Any] = [None]
             for rule in rules:
                 if "*" in rule.states or state in rule.states:
                     alternatives.append(f"(?:{rule.pattern})()")
                     by_group.extend([None] * re.compile(rule.pattern, flags).groups)
-                    by_group.append(rule)
+                    by_group.append((rule.token, rule.ops, rule.hook))
             self.matchers[state] = (re.compile("|".join(alternatives), re.ASCII | flags), by_group)
 
     def lex(self, text: str) -> Iterator[LexedFields]:
@@ -207,19 +209,18 @@ class JisonLexer:
         pattern, by_group = self.matchers["INITIAL"]
         merge = self.merge
         pending: LexedFields | None = None  # a run being merged
-        pos = 0
+        pos, end = 0, len(text)
         once_done = False
         while True:
             m = pattern.match(text, pos)
             if m is None:
-                if pos >= len(text):
+                if pos >= end:
                     break
                 raise MermaidError(pos, "Unrecognized text")
-            rule = by_group[m.lastindex]  # type: ignore[index]
-            assert rule is not None
-            token, length, ops = rule.token, m.end() - pos, rule.ops
-            if rule.hook is not None:
-                token, length = rule.hook(m.group(), pos)
+            token, ops, hook = by_group[m.lastindex]  # type: ignore[index]
+            length = m.end() - pos
+            if hook is not None:
+                token, length = hook(m.group(), pos)
                 if token is None:
                     ops = ()  # the hook dropped the match before the rule's state moves
             if ops:
@@ -249,7 +250,7 @@ class JisonLexer:
                         pending = (token, text[start:pos], start, pos, states)
                     else:
                         yield (token, text[start:pos], start, pos, states)
-            if start >= len(text):
+            if start >= end:
                 break  # Jison matches once at the end of the input, then reports the end
             if length == 0 and token is None and not ops:
                 raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
@@ -447,13 +448,17 @@ def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
 
 def _splicer(inlined: tuple[bool, ...]) -> Callable[[list[Any]], list[Any]]:
     """What puts the children of the inlined rules among `inlined` in their place."""
+    if inlined == (True,):
+        return itemgetter(0)  # `rule: _inlined` (the commonest)
+    first, rest = inlined[0], tuple(enumerate(inlined))[1:]
+
     def spliced(children: list[Any]) -> list[Any]:
-        flat = children[0] if inlined[0] else [children[0]]  # a list no one else holds
-        for child, expand in zip(children[1:], inlined[1:]):
+        flat = children[0] if first else [children[0]]  # a list no one else holds
+        for index, expand in rest:
             if expand:
-                flat.extend(child)
+                flat += children[index]
             else:
-                flat.append(child)
+                flat.append(children[index])
         return flat
     return spliced
 
