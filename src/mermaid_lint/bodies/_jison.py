@@ -302,6 +302,10 @@ class Source:
         line = bisect_right(self.line_starts, original) - 1
         return line, original - self.line_starts[line]
 
+    def line(self, offset: int) -> int:
+        """The 0-based line in the block of an offset in the rewritten text."""
+        return bisect_right(self.line_starts, self.origin[min(offset, len(self.origin) - 1)]) - 1
+
     def original_line(self, line: int) -> str:
         """A line of the block as written."""
         start = self.line_starts[line]
@@ -578,7 +582,7 @@ class TreeWalker:
         self.source = source
 
     def line(self, token: Token) -> int:
-        return self.source.position(token.start_pos or 0)[0]
+        return self.source.line(token.start_pos or 0)
 
     def statements(self, children: Sequence[Tree[Token] | Token],
                    context: Any) -> list[tuple[Tree[Token], Any]]:
