@@ -218,9 +218,10 @@ class JisonLexer:
                     break
                 raise MermaidError(pos, "Unrecognized text")
             token, ops, hook = by_group[m.lastindex]  # type: ignore[index]
-            length = m.end() - pos
+            start, pos = pos, m.end()
             if hook is not None:
-                token, length = hook(m.group(), pos)
+                token, length = hook(m.group(), start)
+                pos = start + length
                 if token is None:
                     ops = ()  # the hook dropped the match before the rule's state moves
             if ops:
@@ -235,10 +236,9 @@ class JisonLexer:
                             stack.append(op[5:])
                             once_done = True
                     elif op.startswith("less:"):
-                        length = int(op[5:])
+                        pos = start + int(op[5:])
                 states = tuple(stack)
                 pattern, by_group = self.matchers[stack[-1]]
-            start, pos = pos, pos + length
             if token is not None:
                 if pending is not None and token == pending[0] and start == pending[3]:
                     pending = (token, text[pending[2]:pos], pending[2], pos, states)
@@ -250,10 +250,11 @@ class JisonLexer:
                         pending = (token, text[start:pos], start, pos, states)
                     else:
                         yield (token, text[start:pos], start, pos, states)
-            if start >= end:
-                break  # Jison matches once at the end of the input, then reports the end
-            if length == 0 and token is None and not ops:
-                raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
+            if pos == start:  # nothing read: the end of the input, or a rule Jison would loop on
+                if start >= end:
+                    break  # Jison matches once at the end of the input, then reports the end
+                if token is None and not ops:
+                    raise MermaidError(pos, "Unrecognized text")
         if pending is not None:
             yield pending
 
@@ -398,19 +399,20 @@ class TreeParser:
         each token the parser takes is appended to `seen`."""
         end_row = self.end_row
         new_token = Token._future_new  # Token() without its keyword handling, a third of the cost
-        stack: list[dict[str, tuple[bool, Any]]] = [self.start_row]
+        row = self.start_row  # the top of the stack
+        stack: list[dict[str, tuple[bool, Any]]] = [row]
         values: list[Any] = []
         end_lexeme = ("$END", "", end, end, ())
         for lexeme in chain(lexemes, (end_lexeme,)):
             kind = lexeme[0]
             while True:
-                row = stack[-1]
                 step = row.get(kind)
                 if step is None:
                     return lexeme, frozenset(s for s in row if s.isupper())
                 shift, target = step
                 if shift:  # never at the end
-                    stack.append(target)
+                    row = target
+                    stack.append(row)
                     values.append(new_token(kind, lexeme[1], lexeme[2], 1, 1, None, None,
                                             lexeme[3]))
                     seen.append(lexeme)
@@ -423,8 +425,9 @@ class TreeParser:
                 else:
                     children = []
                 values.append(children if build is None else build(children))
-                stack.append(stack[-1][name][1])
-                if lexeme is end_lexeme and stack[-1] is end_row:
+                row = stack[-1][name][1]
+                stack.append(row)
+                if row is end_row and lexeme is end_lexeme:
                     return values[-1] or Tree("start", [])
         raise AssertionError("the end token either completes the parse or is refused")
 
