@@ -185,18 +185,30 @@ class JisonLexer:
 
     def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0,
                  merge: frozenset[str] = frozenset()) -> None:
+        self.rules = rules
+        self.states = frozenset(states)
+        self.flags = flags
         self.merge = merge
         # Per state: the alternation, and by group number what the rule it closes does.
         self.matchers: dict[str, tuple[re.Pattern[str], list[Any]]] = {}
-        for state in states:
+
+    def matcher(self, state: str) -> tuple[re.Pattern[str], list[Any]]:
+        """A state's alternation, compiled when the lexer first enters the state: a diagram
+        enters few of them, and compiling all thirteen of the class lexer took 30 ms."""
+        found = self.matchers.get(state)
+        if found is None:
+            if state not in self.states:
+                raise KeyError(f"no lexer state {state!r}")
             alternatives: list[str] = []
             by_group: list[Any] = [None]
-            for rule in rules:
+            for rule in self.rules:
                 if "*" in rule.states or state in rule.states:
                     alternatives.append(f"(?:{rule.pattern})()")
-                    by_group.extend([None] * re.compile(rule.pattern, flags).groups)
+                    by_group.extend([None] * re.compile(rule.pattern, self.flags).groups)
                     by_group.append((rule.token, rule.ops, rule.hook))
-            self.matchers[state] = (re.compile("|".join(alternatives), re.ASCII | flags), by_group)
+            pattern = re.compile("|".join(alternatives), re.ASCII | self.flags)
+            found = self.matchers[state] = (pattern, by_group)
+        return found
 
     def lex(self, text: str) -> Iterator[LexedFields]:
         """The fields of each Lexed of `text`; raises MermaidError on text no rule accepts.
@@ -206,7 +218,7 @@ class JisonLexer:
         """
         stack = ["INITIAL"]
         states = ("INITIAL",)  # the stack as each token records it, rebuilt when it moves
-        pattern, by_group = self.matchers["INITIAL"]
+        pattern, by_group = self.matcher("INITIAL")
         merge = self.merge
         pending: LexedFields | None = None  # a run being merged
         pos, end = 0, len(text)
@@ -238,7 +250,7 @@ class JisonLexer:
                     elif op.startswith("less:"):
                         pos = start + int(op[5:])
                 states = tuple(stack)
-                pattern, by_group = self.matchers[stack[-1]]
+                pattern, by_group = self.matcher(stack[-1])
             if token is not None:
                 if pending is not None and token == pending[0] and start == pending[3]:
                     pending = (token, text[pending[2]:pos], pending[2], pos, states)
