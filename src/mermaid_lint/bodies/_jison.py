@@ -11,15 +11,17 @@ body's Lark LALR parser, and turns the first failure into a `BodySyntaxError`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from itertools import chain
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from lark import Token, Tree
-from lark.parse_tree_builder import ParseTreeBuilder
+from lark.grammar import Rule as GrammarRule
 from lark.parsers.lalr_analysis import Shift
 
 from ..grammars import lalr_parser
@@ -159,8 +161,7 @@ ACCESSIBILITY_RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(slots=True)
-class Lexed:
+class Lexed(NamedTuple):
     type: str
     value: str
     start: int  # offset in the rewritten text
@@ -168,55 +169,106 @@ class Lexed:
     state_stack: tuple[str, ...]  # lexer states after this token
 
 
+# A Lexed as the lexer hands it to the parser: a plain tuple is several times cheaper to make,
+# and only the tokens an error message looks at become Lexed.
+LexedFields = tuple[str, str, int, int, tuple[str, ...]]
+
+
 class JisonLexer:
-    """Runs a list of rules the way Jison does: first match in rule order, per state."""
+    """Runs a list of rules the way Jison does: first match in rule order, per state.
 
-    def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0) -> None:
-        self.rules = list(rules)
-        self.matchers: dict[str, tuple[re.Pattern[str], list[Rule]]] = {}
-        for state in states:
-            active = [r for r in self.rules if "*" in r.states or state in r.states]
-            alternation = "|".join(f"(?P<r{k}>{r.pattern})" for k, r in enumerate(active))
-            self.matchers[state] = (re.compile(alternation, re.ASCII | flags), active)
+    Each state's rules are one alternation, which Python's `re` tries in order as Jison does.
+    An empty group after each rule's pattern names the rule that matched (`lastindex`): after it,
+    not around it, so that `re` can skip at a glance the many rules that start with a character
+    other than the one at hand (it does so only for a branch that starts with a literal or a set).
+    """
 
-    def lex(self, text: str) -> Iterator[Lexed]:
-        """Tokens of `text`; raises MermaidError on text no rule accepts."""
+    def __init__(self, rules: Sequence[Rule], states: Sequence[str], flags: int = 0,
+                 merge: frozenset[str] = frozenset()) -> None:
+        self.rules = rules
+        self.states = frozenset(states)
+        self.flags = flags
+        self.merge = merge
+        # Per state: the alternation, and by group number what the rule it closes does.
+        self.matchers: dict[str, tuple[re.Pattern[str], list[Any]]] = {}
+
+    def matcher(self, state: str) -> tuple[re.Pattern[str], list[Any]]:
+        """A state's alternation, compiled when the lexer first enters the state: a diagram
+        enters few of them, and compiling all thirteen of the class lexer took 30 ms."""
+        found = self.matchers.get(state)
+        if found is None:
+            if state not in self.states:
+                raise KeyError(f"no lexer state {state!r}")
+            alternatives: list[str] = []
+            by_group: list[Any] = [None]
+            for rule in self.rules:
+                if "*" in rule.states or state in rule.states:
+                    alternatives.append(f"(?:{rule.pattern})()")
+                    by_group.extend([None] * re.compile(rule.pattern, self.flags).groups)
+                    by_group.append((rule.token, rule.ops, rule.hook))
+            pattern = re.compile("|".join(alternatives), re.ASCII | self.flags)
+            found = self.matchers[state] = (pattern, by_group)
+        return found
+
+    def lex(self, text: str) -> Iterator[LexedFields]:
+        """The fields of each Lexed of `text`; raises MermaidError on text no rule accepts.
+
+        Runs of the token types in `merge` come as one token: the grammars only ever repeat
+        them (Mermaid's edge text is one character a token), and fewer tokens parse faster.
+        """
         stack = ["INITIAL"]
-        pos = 0
+        states = ("INITIAL",)  # the stack as each token records it, rebuilt when it moves
+        pattern, by_group = self.matcher("INITIAL")
+        merge = self.merge
+        pending: LexedFields | None = None  # a run being merged
+        pos, end = 0, len(text)
         once_done = False
         while True:
-            pattern, active = self.matchers[stack[-1]]
             m = pattern.match(text, pos)
             if m is None:
-                if pos >= len(text):
-                    return
+                if pos >= end:
+                    break
                 raise MermaidError(pos, "Unrecognized text")
-            rule = active[int(m.lastgroup[1:])]  # type: ignore[index]
-            token, length = rule.token, m.end() - pos
-            ops = rule.ops
-            if rule.hook is not None:
-                token, length = rule.hook(m.group(), pos)
+            token, ops, hook = by_group[m.lastindex]  # type: ignore[index]
+            start, pos = pos, m.end()
+            if hook is not None:
+                token, length = hook(m.group(), start)
+                pos = start + length
                 if token is None:
                     ops = ()  # the hook dropped the match before the rule's state moves
-            for op in ops:
-                if op == "pop":
-                    if len(stack) > 1:
-                        stack.pop()
-                elif op.startswith("push:"):
-                    stack.append(op[5:])
-                elif op.startswith("once:"):
-                    if not once_done:
+            if ops:
+                for op in ops:
+                    if op == "pop":
+                        if len(stack) > 1:
+                            stack.pop()
+                    elif op.startswith("push:"):
                         stack.append(op[5:])
-                        once_done = True
-                elif op.startswith("less:"):
-                    length = int(op[5:])
-            start, pos = pos, pos + length
+                    elif op.startswith("once:"):
+                        if not once_done:
+                            stack.append(op[5:])
+                            once_done = True
+                    elif op.startswith("less:"):
+                        pos = start + int(op[5:])
+                states = tuple(stack)
+                pattern, by_group = self.matcher(stack[-1])
             if token is not None:
-                yield Lexed(token, text[start:pos], start, pos, tuple(stack))
-            if start >= len(text):
-                return  # Jison matches once at the end of the input, then reports the end
-            if length == 0 and token is None and not ops:
-                raise MermaidError(pos, "Unrecognized text")  # Jison would loop forever
+                if pending is not None and token == pending[0] and start == pending[3]:
+                    pending = (token, text[pending[2]:pos], pending[2], pos, states)
+                else:
+                    if pending is not None:
+                        yield pending
+                        pending = None
+                    if token in merge:
+                        pending = (token, text[start:pos], start, pos, states)
+                    else:
+                        yield (token, text[start:pos], start, pos, states)
+            if pos == start:  # nothing read: the end of the input, or a rule Jison would loop on
+                if start >= end:
+                    break  # Jison matches once at the end of the input, then reports the end
+                if token is None and not ops:
+                    raise MermaidError(pos, "Unrecognized text")
+        if pending is not None:
+            yield pending
 
 
 class Source:
@@ -226,46 +278,46 @@ class Source:
         self.original = text
         self.text = text
         self.origin = list(range(len(text) + 1))
-        starts = [0]
-        for i, c in enumerate(text):
-            if c == "\n":
-                starts.append(i + 1)
-        self.line_starts = starts
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     def sub(self, pattern: str | re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
         """re.sub that keeps every new character mapped to where its text came from."""
+        text, old_origin = self.text, self.origin
         out: list[str] = []
         origin: list[int] = []
         last = 0
-        for m in re.finditer(pattern, self.text):
-            out.append(self.text[last : m.start()])
-            origin.extend(self.origin[last : m.start()])
-            new = repl(m)
+        for m in re.finditer(pattern, text):
+            new, matched = repl(m), m.group()
+            if new == matched:
+                continue  # most matches change nothing: `}` at the end of a line, ...
+            start = m.start()
+            out.append(text[last:start])
+            origin.extend(old_origin[last:start])
             out.append(new)
             # Characters kept from the start of the match keep their place; the rest map to
             # the start of the match's tail.
-            common = 0
-            while common < min(len(new), len(m.group())) and new[common] == m.group()[common]:
+            common, shorter = 0, min(len(new), len(matched))
+            while common < shorter and new[common] == matched[common]:
                 common += 1
-            origin.extend(self.origin[m.start() : m.start() + common])
-            origin.extend([self.origin[min(m.start() + common, m.end() - 1)]] * (len(new) - common))
+            origin.extend(old_origin[start : start + common])
+            origin.extend([old_origin[min(start + common, m.end() - 1)]] * (len(new) - common))
             last = m.end()
-        out.append(self.text[last:])
-        origin.extend(self.origin[last:])
+        if not out:
+            return
+        out.append(text[last:])
+        origin.extend(old_origin[last:])
         self.text = "".join(out)
         self.origin = origin
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) in the block of an offset in the rewritten text."""
         original = self.origin[min(offset, len(self.origin) - 1)]
-        lo, hi = 0, len(self.line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_starts[mid] <= original:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo, original - self.line_starts[lo]
+        line = bisect_right(self.line_starts, original) - 1
+        return line, original - self.line_starts[line]
+
+    def line(self, offset: int) -> int:
+        """The 0-based line in the block of an offset in the rewritten text."""
+        return bisect_right(self.line_starts, self.origin[min(offset, len(self.origin) - 1)]) - 1
 
     def original_line(self, line: int) -> str:
         """A line of the block as written."""
@@ -331,49 +383,103 @@ class ParseFailure:
 class TreeParser:
     """The LALR parser of `grammars/<grammar>.lark`, fed one token at a time.
 
-    It runs Lark's own parse table and tree callbacks, as Lark's interactive parser does, but
-    builds the trees without `propagate_positions`: the bodies read only token offsets, and
-    filling every node's position took about half of a flowchart's parse time.
+    It runs Lark's own parse table and builds the trees Lark builds, with two shortcuts: no
+    `propagate_positions` (the bodies read only token offsets, and filling every node's position
+    took about half of a flowchart's parse time), and a rule that Lark inlines into its parent
+    (`_rule`, and the `__rule_star_0` rules of `x*`) makes a plain list, not a Tree to unpack.
     """
 
     def __init__(self, grammar: str) -> None:
         lark = lalr_parser(grammar)
         conf = lark.parse_interactive("").parser_state.parse_conf
-        self.states: dict[Any, dict[str, tuple[Any, Any]]] = conf.states
-        self.start_state = conf.start_state
-        self.end_state = conf.end_state
-        self.callbacks = ParseTreeBuilder(lark.rules, Tree, False, False,
-                                          lark.options.maybe_placeholders).create_callback(None)
+        builders = {rule: _tree_builder(rule) for rule in lark.rules}
+        # Lark's table, with a state's row standing for the state (the stack holds rows, which
+        # saves looking them up), and each reduction's rule replaced by what the loop needs of
+        # it: how many values it takes, the rule it makes, and what builds its value (None: the
+        # values themselves, as a list). A step is (shift?, row to go to | reduction).
+        rows: dict[Any, dict[str, tuple[bool, Any]]] = {state: {} for state in conf.states}
+        for state, row in conf.states.items():
+            for symbol, (action, target) in row.items():
+                rows[state][symbol] = (True, rows[target]) if action is Shift else (
+                    False, (len(target.expansion), target.origin.name, builders[target]))
+        self.start_row = rows[conf.start_state]
+        self.end_row = rows[conf.end_state]
 
-    def parse(self, tokens: Iterable[Token],
-              end: Token) -> Tree[Token] | tuple[Token, frozenset[str]]:
-        """The tree, or the token the parser refused and the terminals it expected there."""
-        states, callbacks, end_state = self.states, self.callbacks, self.end_state
-        state_stack: list[Any] = [self.start_state]
-        value_stack: list[Any] = []
-        for token in chain(tokens, (end,)):
+    def parse(self, lexemes: Iterable[LexedFields], end: int,
+              seen: deque[LexedFields]) -> Tree[Token] | tuple[LexedFields, frozenset[str]]:
+        """The tree, or the token the parser refused and the terminals it expected there;
+        each token the parser takes is appended to `seen`."""
+        end_row = self.end_row
+        new_token = Token._future_new  # Token() without its keyword handling, a third of the cost
+        row = self.start_row  # the top of the stack
+        stack: list[dict[str, tuple[bool, Any]]] = [row]
+        values: list[Any] = []
+        end_lexeme = ("$END", "", end, end, ())
+        for lexeme in chain(lexemes, (end_lexeme,)):
+            kind = lexeme[0]
             while True:
-                row = states[state_stack[-1]]
-                step = row.get(token.type)
+                step = row.get(kind)
                 if step is None:
-                    return token, frozenset(s for s in row if s.isupper())
-                action, rule = step  # for a shift, `rule` is the state to go to
-                if action is Shift:  # never at the end
-                    state_stack.append(rule)
-                    value_stack.append(token)
+                    return lexeme, frozenset(s for s in row if s.isupper())
+                shift, target = step
+                if shift:  # never at the end
+                    row = target
+                    stack.append(row)
+                    values.append(new_token(kind, lexeme[1], lexeme[2], 1, 1, None, None,
+                                            lexeme[3]))
+                    seen.append(lexeme)
                     break
-                size = len(rule.expansion)
+                size, name, build = target
                 if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
+                    children = values[-size:]
+                    del stack[-size:]
+                    del values[-size:]
                 else:
                     children = []
-                value_stack.append(callbacks[rule](children))
-                state_stack.append(states[state_stack[-1]][rule.origin.name][1])
-                if token is end and state_stack[-1] == end_state:
-                    return value_stack[-1] or Tree("start", [])
+                values.append(children if build is None else build(children))
+                row = stack[-1][name][1]
+                stack.append(row)
+                if row is end_row and lexeme is end_lexeme:
+                    return values[-1] or Tree("start", [])
         raise AssertionError("the end token either completes the parse or is refused")
+
+
+def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
+    """What makes the value of `rule` from its children's, as Lark's tree builder would."""
+    if any(s.is_term and s.filter_out for s in rule.expansion):
+        raise NotImplementedError(f"{rule}: filtered tokens are not built here")
+    inlined = tuple(not s.is_term and s.name.startswith("_") for s in rule.expansion)
+    splice = _splicer(inlined) if any(inlined) else None
+    if rule.origin.name.startswith("_"):
+        return splice  # its parent takes its children
+    data = rule.alias or rule.options.template_source or rule.origin.name
+    if rule.options.expand1 and not rule.alias:
+        def tree_unless_one(children: list[Any]) -> Any:
+            """`?rule`: a lone child stands for the rule."""
+            if splice is not None:
+                children = splice(children)
+            return children[0] if len(children) == 1 else Tree(data, children)
+        return tree_unless_one
+    if splice is None:
+        return partial(Tree, data)
+    return lambda children: Tree(data, splice(children))
+
+
+def _splicer(inlined: tuple[bool, ...]) -> Callable[[list[Any]], list[Any]]:
+    """What puts the children of the inlined rules among `inlined` in their place."""
+    if inlined == (True,):
+        return itemgetter(0)  # `rule: _inlined` (the commonest)
+    first, rest = inlined[0], tuple(enumerate(inlined))[1:]
+
+    def spliced(children: list[Any]) -> list[Any]:
+        flat = children[0] if first else [children[0]]  # a list no one else holds
+        for index, expand in rest:
+            if expand:
+                flat += children[index]
+            else:
+                flat.append(children[index])
+        return flat
+    return spliced
 
 
 @cache
@@ -381,57 +487,27 @@ def tree_parser(grammar: str) -> TreeParser:
     return TreeParser(grammar)
 
 
-def run(parser: TreeParser, lexer: JisonLexer, source: Source,
-        merge: frozenset[str] = frozenset()) -> Tree[Token] | ParseFailure:
+def run(parser: TreeParser, lexer: JisonLexer, source: Source) -> Tree[Token] | ParseFailure:
     """Feed the lexer's tokens to the LALR parser; a tree, or where it failed.
 
-    Runs of the token types in `merge` go in as one token: the grammar only ever repeats them
-    (Mermaid's edge text is one character a token), and fewer tokens parse faster.
     Lark tokens carry offsets in the rewritten text; `Source.position` maps them back.
     """
-    seen: deque[Lexed] = deque(maxlen=32)  # the context an error message looks back at
-    fed: list[Lexed] = []  # the token the parser holds, until it asks for the next one
-
-    def feed(lexed: Lexed) -> Token:
-        if fed:
-            seen.append(fed.pop())
-        fed.append(lexed)
-        return Token(lexed.type, lexed.value, lexed.start, 1, 1, end_pos=lexed.end)
-
-    def tokens() -> Iterator[Token]:
-        pending: Lexed | None = None
-        for lexed in lexer.lex(source.text):
-            if pending is not None:
-                if lexed.type == pending.type and lexed.start == pending.end:
-                    pending = Lexed(pending.type, pending.value + lexed.value, pending.start,
-                                    lexed.end, lexed.state_stack)
-                    continue
-                yield feed(pending)
-                pending = None
-            if lexed.type in merge:
-                pending = lexed
-            else:
-                yield feed(lexed)
-        if pending is not None:
-            yield feed(pending)
-        if fed:
-            seen.append(fed.pop())
-
+    seen: deque[LexedFields] = deque(maxlen=32)  # what an error message looks back at
     end = len(source.text)
     try:
-        outcome = parser.parse(tokens(), Token("$END", "", end, 1, 1))
+        outcome = parser.parse(lexer.lex(source.text), end, seen)
     except MermaidError as exc:
-        if fed:
-            seen.append(fed.pop())
-        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint,
-                            previous=list(seen), stack=seen[-1].state_stack if seen else ())
+        previous = [Lexed._make(lexeme) for lexeme in seen]
+        return ParseFailure(exc.pos, None, message=exc.message, hint=exc.hint, previous=previous,
+                            stack=previous[-1].state_stack if previous else ())
     if isinstance(outcome, Tree):
         return outcome
-    token, expected = outcome
-    if token.type == "$END":
-        return ParseFailure(end, None, expected, previous=list(seen),
-                            stack=seen[-1].state_stack if seen else ())
-    return ParseFailure(fed[0].start, fed[0], expected, previous=list(seen))
+    refused, expected = outcome
+    previous = [Lexed._make(lexeme) for lexeme in seen]
+    if refused[0] == "$END":
+        return ParseFailure(end, None, expected, previous=previous,
+                            stack=previous[-1].state_stack if previous else ())
+    return ParseFailure(refused[2], Lexed._make(refused), expected, previous=previous)
 
 
 def header_word(text: str, default: str) -> str:
@@ -505,7 +581,13 @@ def tree_tokens(tree: Tree[Token] | Token) -> list[Token]:
     """The tokens of a tree, in order."""
     if isinstance(tree, Token):
         return [tree]
-    return list(tree.scan_values(lambda v: isinstance(v, Token)))
+    tokens: list[Token] = []
+    for child in tree.children:
+        if isinstance(child, Token):
+            tokens.append(child)
+        else:
+            tokens.extend(tree_tokens(child))
+    return tokens
 
 
 class TreeWalker:
@@ -515,7 +597,7 @@ class TreeWalker:
         self.source = source
 
     def line(self, token: Token) -> int:
-        return self.source.position(token.start_pos or 0)[0]
+        return self.source.line(token.start_pos or 0)
 
     def statements(self, children: Sequence[Tree[Token] | Token],
                    context: Any) -> list[tuple[Tree[Token], Any]]:
@@ -546,7 +628,7 @@ class JisonBody:
 
     @cached_property
     def lexer(self) -> JisonLexer:
-        return JisonLexer(self.rules, self.states, self.flags)
+        return JisonLexer(self.rules, self.states, self.flags, self.merge)
 
     def parse(self, text: str) -> BodyResult:
         result = self.parse_once(text)
@@ -559,7 +641,7 @@ class JisonBody:
         """The body's model, or its first error (with the fix of that one mistake, if any)."""
         kind = header_word(text, self.default_kind)
         source = self.prepare(text)
-        outcome = run(tree_parser(self.grammar), self.lexer, source, self.merge)
+        outcome = run(tree_parser(self.grammar), self.lexer, source)
         if isinstance(outcome, ParseFailure):
             return BodyResult(kind, error=self.explain(source, outcome))
         try:

@@ -246,7 +246,7 @@ def parse(text: str) -> BodyResult:
 # --- the model --------------------------------------------------------------------------------
 
 def _joined(tree: Tree[Token]) -> str:
-    return decode_entities("".join(str(t) for t in tree_tokens(tree)))
+    return decode_entities("".join(tree_tokens(tree)))
 
 
 class _Builder(TreeWalker):
@@ -315,39 +315,46 @@ class _Builder(TreeWalker):
 
     def group(self, tree: Tree[Token], into: Subgraph | None,
               tail: list[Tree[Token] | Token]) -> list[str]:
+        """The ids of `A & B:::c & C[label]`; a group of one node is that node's tree."""
         ids: list[str] = []
-        for child in tree.children:
-            if isinstance(child, Tree) and child.data == "group":
-                ids.extend(self.group(child, into, []))
-            elif isinstance(child, Tree) and child.data == "styled_vertex":
-                ids.append(self.styled_vertex(child, into))
-            elif isinstance(child, Tree) and child.data == "shape_data":
-                self.shape_data(child, ids[-1])
+        if tree.data == "group":
+            for child in tree.children:
+                if not isinstance(child, Tree):
+                    continue
+                if child.data == "group":
+                    ids.extend(self.group(child, into, []))
+                elif child.data == "shape_data":
+                    self.shape_data(child, ids[-1])
+                else:
+                    ids.append(self.vertex(child, into))
+        else:
+            ids.append(self.vertex(tree, into))
         for child in tail:
             if isinstance(child, Tree) and child.data == "shape_data":
                 self.shape_data(child, ids[-1])
         return ids
 
-    def styled_vertex(self, tree: Tree[Token], into: Subgraph | None) -> str:
-        vertex = tree.children[0]
-        assert isinstance(vertex, Tree)
-        id_tree = vertex.children[0]
-        assert isinstance(id_tree, Tree)
-        node_id = _joined(id_tree)
-        first = tree_tokens(id_tree)[0]
+    def vertex(self, tree: Tree[Token], into: Subgraph | None) -> str:
+        """A node: a styled_vertex (`id...:::class`), a vertex (`id[label]`) or an id_string."""
+        class_tree = shape_tree = None
+        if tree.data == "styled_vertex":
+            tree, class_tree = tree.children[0], tree.children[2]  # type: ignore[assignment]
+        if tree.data == "vertex":
+            tree, shape_tree = tree.children[0], tree.children[1]  # type: ignore[assignment]
+        id_tokens = tree_tokens(tree)
+        node_id = decode_entities("".join(id_tokens))
+        line = self.line(id_tokens[0])
         label = shape = None
-        if len(vertex.children) > 1:
-            shape_tree = vertex.children[1]
+        if shape_tree is not None:
             assert isinstance(shape_tree, Tree)
             shape = str(shape_tree.data)
             text = next(c for c in shape_tree.children if isinstance(c, Tree) and c.data == "text")
             label = _label(text)
-        self.model.nodes.append(Node(node_id, label, shape, self.line(first)))
-        if len(tree.children) > 1:
-            class_tree = tree.children[2]
+        self.model.nodes.append(Node(node_id, label, shape, line))
+        if class_tree is not None:
             assert isinstance(class_tree, Tree)
             self.model.class_assignments.append(
-                ClassAssignment((node_id,), _joined(class_tree), self.line(first))
+                ClassAssignment((node_id,), _joined(class_tree), line)
             )
         if into is not None and node_id not in into.node_ids:
             into.node_ids.append(node_id)
