@@ -22,7 +22,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace text[start:end] of the note with `replacement`."""
 
@@ -41,7 +41,7 @@ class Meaning(str, Enum):
     DOCUMENT = "document"  # Markdown outside the Mermaid blocks (whole sections)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool
@@ -50,7 +50,7 @@ class Fix:
     rule: str = ""  # the code of the rule that made it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     path: str
     code: str
