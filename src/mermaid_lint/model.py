@@ -77,9 +77,9 @@ class LineIndex:
     """Offset <-> (line, column) for one text; lines split on '\\n' (CRLF keeps its '\\r')."""
 
     def __init__(self, text: str) -> None:
-        # An array, not a list of ints: 8 bytes a line, and every note's index is kept to the
+        # An array, not a list of ints: 4 bytes a line, and every note's index is kept to the
         # end of the run (run-level findings need it).
-        self.starts = array("q", [0])
+        self.starts = array("I" if len(text) < 2**32 else "q", [0])
         pos = text.find("\n")
         while pos != -1:
             self.starts.append(pos + 1)

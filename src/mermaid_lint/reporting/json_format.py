@@ -24,5 +24,14 @@ def finding_dict(finding) -> dict:
 
 
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    json.dump([finding_dict(f) for f in run.findings], out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # What json.dump(list, indent=2) writes, one finding at a time: a large run has hundreds
+    # of thousands, and a list of them all as dicts would be most of the run's memory.
+    separator = "[\n"
+    for finding in run.findings:
+        out.write(separator + _indented(json.dumps(finding_dict(finding), indent=2, ensure_ascii=False)))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
+
+
+def _indented(text: str) -> str:
+    return "  " + text.replace("\n", "\n  ")
