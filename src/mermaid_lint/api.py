@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
 from .engine import NoteResult, check_run, reported_findings
 from .files import InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .ignore import PathFilter
-from .model import Finding
+from .model import Finding, LineIndex
 from .packed import Packed, PackedChunks
 from .runner import NoteChecker, NoteFailure
 
@@ -69,34 +71,59 @@ class Stdin:
 
 
 class _Run:
-    """The latest result of every note of a run, packed: the run-level rules see every note,
-    the reporters all findings, so a large run keeps a little of each note to its end."""
+    """The latest result of every note of a run. The run-level rules see every note and the
+    reporters all findings, so a large run keeps something of each note to its end: packed,
+    and the facts of each run-level rule apart, unpacked for that rule alone."""
 
     def __init__(self, checker: NoteChecker) -> None:
         self.checker = checker
-        self.results: Packed[NoteResult] = Packed()
+        self.results: Packed[NoteResult] = Packed()  # each note's findings and suppressions, in the run's order
+        self.lines: dict[str, LineIndex | None] = {}
+        self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
         self.failures: list[FileProblem] = []
 
-    def check(self, sources: Iterable[tuple[str, SourceText]]) -> Iterator[tuple[str, list[Finding]]]:
+    def check(self, sources: Iterable[tuple[str, SourceText]], *,
+              last: bool = False) -> Iterator[tuple[str, list[Finding]]]:
         """Check these notes (or their new texts), then each note's findings as reported,
-        in the run's order."""
+        in the run's order. After the `last` round, each note is forgotten as it goes out."""
         for path, outcome in self.checker.check_each(sources):
+            for facts in self.facts.values():
+                facts.discard(path)
             if isinstance(outcome, NoteFailure):
                 self.failures.append(FileProblem(path, outcome.message, outcome.detail))
-                self.results.pop(path, None)
-            else:
-                self.results[path] = outcome
+                self.results.discard(path)
+                self.lines.pop(path, None)
+                continue
+            self.results[path] = NoteResult(path, outcome.findings, suppressions=outcome.suppressions)
+            self.lines[path] = outcome.lines
+            for code, facts in outcome.facts.items():
+                self.facts.setdefault(code, Packed())[path] = facts
         settings, rules = self.checker.settings, self.checker.rules
         run_findings = self._run_findings()
-        for path, result in self.results.items():
+        if last:
+            self.facts.clear()
+        for path in list(self.results):
+            own = self.results[path]
+            result = NoteResult(path, own.findings, lines=self.lines[path], suppressions=own.suppressions)
+            if last:
+                del self.results[path], self.lines[path]
             yield path, reported_findings(result, run_findings.pop(path, []), settings, rules)
 
+    def forget(self) -> None:
+        """Drop every note's result (no round follows)."""
+        self.results, self.lines, self.facts = Packed(), {}, {}
+
     def _run_findings(self) -> dict[str, list[Finding]]:
-        """The run-level rules' findings by path: every note's facts are at hand only for them."""
-        facts = [NoteResult(path, [], result.facts, result.lines) for path, result in self.results.items()]
+        """The run-level rules' findings by path."""
         found: dict[str, list[Finding]] = {}
-        for finding in check_run(facts, self.checker.settings, self.checker.rules):
-            found.setdefault(finding.path, []).append(finding)
+        for rule in self.checker.rules:
+            facts = self.facts.get(rule.code)
+            if not facts:
+                continue
+            notes = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
+                     for path in self.results if path in facts]
+            for finding in check_run(notes, self.checker.settings, [rule]):
+                found.setdefault(finding.path, []).append(finding)
         return found
 
 
@@ -139,7 +166,7 @@ def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin
     report = RunReport(findings=(findings := PackedChunks()))
     with NoteChecker(settings, jobs, cache_dir) as checker:
         run = _Run(checker)
-        for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin))):
+        for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin)), last=True):
             findings.add(path, found)
     report.problems.extend(run.failures)
     return report
@@ -149,7 +176,7 @@ def check_text(text: str, path: str = "<stdin>", settings: Settings | None = Non
     """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
     with NoteChecker(settings or Settings()) as checker:
         run = _Run(checker)
-        found = dict(run.check([(path, source_from_text(text))]))
+        found = dict(run.check([(path, source_from_text(text))], last=True))
     if run.failures:
         raise RuntimeError(run.failures[0].message)
     return found.get(path, [])
@@ -172,7 +199,10 @@ def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run,
     def fix_each(tasks):
         return run.checker.fix_each((path, SourceText(text, *layouts[path]), fixes) for path, text, fixes in tasks)
 
-    for path, outcome in fix_to_fixed_point(texts(), check, unsafe, fix_each):
+    outcomes = fix_to_fixed_point(texts(), check, unsafe, fix_each)
+    first = next(outcomes, None)
+    run.forget()  # the rounds are over: what is left is in the outcomes
+    for path, outcome in chain([first] if first else [], outcomes):
         yield path, SourceText(outcome.original_text, *layouts[path]), outcome
 
 

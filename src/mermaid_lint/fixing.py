@@ -111,7 +111,7 @@ def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe:
         for path, step in steps:
             if step.refused:
                 refused[path] = step.refused
-                fixed.pop(path, None)
+                fixed.discard(path)
                 yield path, original[path]
             elif step.text is not None:
                 applied[path] += step.applied
@@ -125,13 +125,15 @@ def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe:
         if first is None:
             break
         findings = Packed(check(chain([first], texts_changed)))
-    for path in original:
+    checked_again = findings is not before
+    for path in list(original):
         was = before.get(path, [])
-        text = current(path)
-        outcome = FixOutcome(original[path], text, applied[path], findings.get(path, []), was)
-        reason = refused.get(path) or (findings is not before and _made_worse(was, outcome.findings))
+        outcome = FixOutcome(original[path], current(path), applied[path], findings.get(path, []), was)
+        reason = refused.get(path) or (checked_again and _made_worse(was, outcome.findings))
         if reason:
             outcome = FixOutcome(outcome.original_text, outcome.original_text, 0, was, was, reason)
+        for kept in (original, fixed, before, findings):  # the caller keeps what it needs of it
+            kept.discard(path)
         yield path, outcome
 
 

@@ -42,6 +42,10 @@ class Packed(MutableMapping[str, V]):
     def __contains__(self, key: object) -> bool:
         return key in self._packed
 
+    def discard(self, key: str) -> None:
+        """Forget the key's value, if any (pop would unpack it first)."""
+        self._packed.pop(key, None)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._packed)
 

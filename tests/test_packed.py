@@ -1,0 +1,30 @@
+"""What a run keeps of every note is packed; it must read back exactly as it went in."""
+
+from __future__ import annotations
+
+import pytest
+
+from mermaid_lint.packed import Packed, PackedChunks
+
+
+def test_packed_values_read_back_as_written():
+    packed: Packed[object] = Packed([("a.md", "text \ud800 with a lone surrogate\r\n"), ("b.md", ["x", 1])])
+    assert packed["a.md"] == "text \ud800 with a lone surrogate\r\n" and packed["b.md"] == ["x", 1]
+    assert "a.md" in packed and "c.md" not in packed and packed.get("c.md") is None
+    assert list(packed) == ["a.md", "b.md"] and dict(packed) == {"a.md": packed["a.md"], "b.md": ["x", 1]}
+    del packed["a.md"]
+    assert list(packed.items()) == [("b.md", ["x", 1])]
+
+
+def test_packed_chunks_read_like_the_list_they_hold():
+    chunks: PackedChunks[int] = PackedChunks()
+    chunks.add("b", [4, 5])
+    chunks.add("empty", [])
+    chunks.add("a", [1, 2, 3])
+    assert chunks == [4, 5, 1, 2, 3] and [4, 5, 1, 2, 3] == chunks and chunks != [4, 5, 1, 2]
+    assert len(chunks) == 5 and chunks[0] == 4 and chunks[2] == 1 and chunks[-1] == 3 and chunks[1:3] == [5, 1]
+    with pytest.raises(IndexError):
+        chunks[5]
+    chunks.sort_chunks()
+    assert list(chunks) == [1, 2, 3, 4, 5] and chunks[3] == 4
+    assert not PackedChunks() and PackedChunks() == []
