@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mermaid_lint import packed as packing
 from mermaid_lint.packed import Packed, PackedChunks
 
 
@@ -28,3 +29,14 @@ def test_packed_chunks_read_like_the_list_they_hold():
     chunks.sort_chunks()
     assert list(chunks) == [1, 2, 3, 4, 5] and chunks[3] == 4
     assert not PackedChunks() and PackedChunks() == []
+
+
+def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch):
+    monkeypatch.setattr(packing, "DICTIONARY_SIZE", 256)
+    notes = {f"n{i}.md": f"# Note {i}\n\n```mermaid\nflowchart TD\n  A{i} --> B\n```\n" * (i % 7 + 1) for i in range(60)}
+    packed = Packed(notes.items())
+    assert dict(packed) == notes
+    chunks: PackedChunks[str] = PackedChunks()
+    for path, text in notes.items():
+        chunks.add(path, text.split("\n"))
+    assert list(chunks) == [line for text in notes.values() for line in text.split("\n")]
