@@ -8,6 +8,11 @@ from mermaid_lint import packed as packing
 from mermaid_lint.packed import Packed, PackedChunks
 
 
+@pytest.fixture(autouse=True, params=[0, 1000], ids=["packed", "kept-as-is"])
+def keep_as_is(request, monkeypatch):
+    monkeypatch.setattr(packing, "KEEP_AS_IS", request.param)
+
+
 def test_packed_values_read_back_as_written():
     packed: Packed[object] = Packed([("a.md", "text \ud800 with a lone surrogate\r\n"), ("b.md", ["x", 1])])
     assert packed["a.md"] == "text \ud800 with a lone surrogate\r\n" and packed["b.md"] == ["x", 1]

@@ -1,5 +1,6 @@
 """Values kept pickled and compressed in memory: a run keeps something of every note (its
-text, its result, its findings) to the end, and packed they take a fifth of the room or less."""
+text, its result, its findings) to the end, and packed they take a fifth of the room or less.
+Read values are copies, except those kept as they are; either way they must not be changed."""
 
 from __future__ import annotations
 
@@ -13,43 +14,55 @@ from typing import Any, TypeVar, overload
 T = TypeVar("T")
 V = TypeVar("V")
 
-
+# The first values are kept as they are: a run this small needs no packing, and packing (about
+# 0.3 ms a note) would be most of a run answered from the cache.
+KEEP_AS_IS = 1000
 # The first values packed (this much of them) are the dictionary the later ones are compressed
 # with: notes of one run share much (Markdown around the diagrams, the model's class names,
 # rule names and messages), and a note alone is too short for zlib to find it. Findings take
 # half the room this way, texts a little more.
 DICTIONARY_SIZE = 16 * 1024
 
+Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
+
 
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
     def __init__(self) -> None:
+        self._kept = 0  # values kept as they are
         self._learned = b""
         self._dictionary: bytes | None = None  # once learned, never changes
+        self._primed: Any = None  # a compressor that has read the dictionary: copied for each value
 
-    def pack(self, value: object) -> bytes:
+    def pack(self, value: object) -> Stored:
+        if self._kept < KEEP_AS_IS:
+            self._kept += 1
+            return (value,)
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if self._dictionary is None:
             self._learned += data
             if len(self._learned) >= DICTIONARY_SIZE:
                 self._dictionary, self._learned = self._learned[-DICTIONARY_SIZE:], b""
+                self._primed = zlib.compressobj(1, zdict=self._dictionary)
             return b"\0" + zlib.compress(data, 1)
-        compressor = zlib.compressobj(1, zdict=self._dictionary)
+        compressor = self._primed.copy()
         return b"\1" + compressor.compress(data) + compressor.flush()
 
-    def unpack(self, packed: bytes) -> Any:
-        if packed[0] == 0:
-            return pickle.loads(zlib.decompress(packed[1:]))
+    def unpack(self, stored: Stored) -> Any:
+        if isinstance(stored, tuple):
+            return stored[0]
+        if stored[0] == 0:
+            return pickle.loads(zlib.decompress(stored[1:]))
         assert self._dictionary is not None
-        return pickle.loads(zlib.decompressobj(zdict=self._dictionary).decompress(packed[1:]))
+        return pickle.loads(zlib.decompressobj(zdict=self._dictionary).decompress(stored[1:]))
 
 
 class Packed(MutableMapping[str, V]):
-    """A mapping by path whose values are unpacked (copied) each time they are read."""
+    """A mapping by path whose values are kept packed."""
 
     def __init__(self, items: Iterable[tuple[str, V]] = ()) -> None:
-        self._packed: dict[str, bytes] = {}
+        self._packed: dict[str, Stored] = {}
         self._packer = _Packer()
         for key, value in items:
             self[key] = value
@@ -85,7 +98,7 @@ class PackedChunks(Sequence[T]):
     It reads like a list: iteration, len, indexing and == with any sequence."""
 
     def __init__(self) -> None:
-        self._chunks: list[tuple[str, bytes]] = []  # (label, packed items), in order
+        self._chunks: list[tuple[str, Stored]] = []  # (label, packed items), in order
         self._ends: list[int] = []  # the number of items up to the end of each chunk
         self._packer = _Packer()
 

@@ -144,10 +144,10 @@ class NoteChecker:
                 digest = text_digest(source)
                 cached = self.cache.get(path, digest)
                 task = None if cached is not None else (check_one, (path, source))
-                yield (path, digest), cached, task, len(source.text)
+                yield (path, digest, task is not None), cached, task, len(source.text)
 
-        for (path, digest), outcome in self._in_order(entries()):
-            if isinstance(outcome, NoteResult):
+        for (path, digest, computed), outcome in self._in_order(entries()):
+            if computed and isinstance(outcome, NoteResult):
                 self.cache.put(path, digest, outcome)
             yield path, outcome
 
