@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 MIN_CHARS_PER_WORKER = 400_000
 BATCH = 8  # notes sent to a worker at once, at most
 BATCHES_AHEAD = 4  # per worker: enough to keep it busy while results are handed out in order
+# Notes read while too little work is found for a worker (a warm run, say): past this many,
+# the work among them is done here, so that results never pile up waiting for a decision.
+MAX_WAITING = 256
 
 # function(*args, settings, rules), run here or in a worker
 Task = tuple[Callable[..., Any], tuple]
@@ -161,28 +164,33 @@ class NoteChecker:
 
     def _in_order(self, entries: Iterable[Entry]) -> Iterator[tuple[Any, Any]]:
         """(key, value) of each entry, in order: its known value, or what its task returns,
-        computed here or in the workers."""
+        computed here or, once there is enough to do, in the workers."""
         entries = iter(entries)
-        ahead, workers = self._look_ahead(entries)
-        if workers <= 1:
-            for key, value, task, _ in chain(ahead, entries):
-                yield key, value if task is None else self._here(task)
-        else:
-            yield from self._in_workers(workers, ahead, entries)
-
-    def _look_ahead(self, entries: Iterator[Entry]) -> tuple[list[Entry], int]:
-        """The entries read to decide how many workers the tasks need, and that number."""
-        ahead: list[Entry] = []
-        if self.jobs == 1:
-            return ahead, 1
-        tasks = chars = 0
+        waiting: list[Entry] = []  # read, not handed out: behind a task not yet started
+        tasks = chars = 0  # of the run so far
         for entry in entries:
-            ahead.append(entry)
+            if self.jobs == 1 or (entry[2] is None and not waiting):
+                yield entry[0], self._value(entry)
+                continue
+            waiting.append(entry)
             if entry[2] is not None:
                 tasks, chars = tasks + 1, chars + entry[3]
-                if tasks >= self.jobs and chars >= self.jobs * MIN_CHARS_PER_WORKER:
-                    return ahead, self.jobs
-        return ahead, min(self.jobs, tasks, chars // MIN_CHARS_PER_WORKER)
+            if tasks >= self.jobs and chars >= self.jobs * MIN_CHARS_PER_WORKER:
+                yield from self._in_workers(self.jobs, waiting, entries)
+                return
+            if len(waiting) >= MAX_WAITING:  # the work is thin: do what is here
+                yield from ((entry[0], self._value(entry)) for entry in waiting)
+                waiting = []
+        workers = min(self.jobs, sum(entry[2] is not None for entry in waiting), chars // MIN_CHARS_PER_WORKER)
+        if workers > 1:
+            yield from self._in_workers(workers, waiting, entries)
+        else:
+            yield from ((entry[0], self._value(entry)) for entry in waiting)
+
+    def _value(self, entry: Entry) -> Any:
+        """The entry's value, its task run here if it has one."""
+        _, value, task, _ = entry
+        return value if task is None else self._here(task)
 
     def _here(self, task: Task) -> Any:
         function, args = task
