@@ -214,11 +214,12 @@ def test_unused_rows_are_pruned(vault, tmp_path, monkeypatch):
         assert db.execute("SELECT count(*) FROM results WHERE fingerprint = 'old'").fetchone() == (0,)
 
 
-def test_memory_only_cache_writes_nothing(tmp_path):
-    memory = ResultCache(None, Settings())
-    memory.put("a.md", "d", "result")
-    assert memory.get("a.md", "d") == "result" and memory.get("a.md", "other") is None
-    memory.save()
+def test_a_cache_without_a_folder_keeps_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    nothing = ResultCache(None, Settings())
+    nothing.put("a.md", "d", "result")
+    assert nothing.get("a.md", "d") is None
+    nothing.save()
     assert list(tmp_path.iterdir()) == []
 
 

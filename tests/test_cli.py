@@ -117,3 +117,14 @@ def test_python_dash_m_and_no_traceback_on_directory_argument(tmp_path: Path):
     assert result.returncode == 1 and "ML401" in result.stdout
     version = subprocess.run([sys.executable, "-m", "mermaid_lint", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("mermaid-lint, version")
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+def test_json_reports_are_what_json_dump_writes(tmp_path: Path, output_format: str):
+    """JSON and SARIF reports are written one finding at a time; the bytes are json.dump's."""
+    clean = tmp_path / "clean.md"
+    clean.write_text("# Fine\n")
+    for path in (GUIDES, clean):
+        output = run("check", "--format", output_format, str(path)).output
+        assert output == json.dumps(json.loads(output), indent=2, ensure_ascii=False) + "\n"
+    assert run("check", "--format", "json", str(clean)).output == "[]\n"

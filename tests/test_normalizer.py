@@ -20,7 +20,7 @@ from mermaid_lint.api import fix_paths
 from mermaid_lint.config import Settings
 from mermaid_lint.engine import load_note
 from mermaid_lint.files import is_mermaid_file, read_source, source_from_text
-from mermaid_lint.fixing import fix_to_fixed_point
+from mermaid_lint.fixing import fix_step, fix_to_fixed_point
 from mermaid_lint.markdown import parse_note
 from mermaid_lint.meaning import note_meaning
 from mermaid_lint.mermaid.effective import applied_config
@@ -49,12 +49,16 @@ def _fix_with(edit: Edit, changes: frozenset[Meaning], note: str = NOTE):
     rounds = iter([{"n.md": [finding]}])
 
     def check(texts):
-        return next(rounds, {"n.md": []})
+        list(texts)
+        return next(rounds, {"n.md": []}).items()
 
     def describe(path, text):
         return note_meaning(load_note(path, source_from_text(text), False))
 
-    return fix_to_fixed_point({"n.md": note}, check, False, describe)["n.md"]
+    def fix_each(tasks):
+        return ((path, fix_step(path, text, fixes, describe)) for path, text, fixes in tasks)
+
+    return dict(fix_to_fixed_point({"n.md": note}.items(), check, False, fix_each))["n.md"]
 
 
 def test_a_fix_that_changes_a_label_without_saying_so_is_refused_and_named():

@@ -150,3 +150,61 @@ def test_run_facts_stay_small(vault: Path):
         texts += path.stat().st_size
         facts += len(pickle.dumps(result.facts))
     assert facts < texts / 2  # a copy of the text would be more than the text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_notes_are_read_only_a_window_ahead_of_the_results(vault: Path, tmp_path: Path, small_batches,
+                                                          jobs: int, warm: bool):
+    """The parent never holds every note's text or result: it reads notes as results go out."""
+    paths = sorted(vault.rglob("*.md"))
+    read: list[str] = []
+
+    def sources():
+        for path in paths:
+            read.append(str(path))
+            yield str(path), SourceText(path.read_text(encoding="utf-8"), False, "\n")
+
+    if warm:
+        check_paths([str(vault)], cache_dir=tmp_path / "c")
+    most = 1 if warm else runner.BATCH * runner.BATCHES_AHEAD * jobs
+    with NoteChecker(Settings(), jobs=jobs, cache_dir=tmp_path / "c") as checker:
+        handed_out = []
+        for path, _ in checker.check_each(sources()):
+            handed_out.append(path)
+            assert len(read) - len(handed_out) <= most
+    assert handed_out == read == [str(p) for p in paths]
+
+
+def test_a_report_reads_like_a_list_of_findings(vault: Path):
+    from mermaid_lint.model import Finding
+
+    checked = check_paths([str(vault)])
+    found = list(checked.findings)
+    assert found and checked.findings == found and found == checked.findings
+    assert len(checked.findings) == len(found)
+    assert checked.findings[0] == found[0] and checked.findings[-1] == found[-1]
+    assert checked.findings[3:7] == found[3:7]
+    assert checked.findings != found[:-1]
+    fixed = fix_paths([str(vault)], write=False)
+    assert list(fixed.findings) == sorted(fixed.findings, key=Finding.sort_key)
+
+
+def test_a_bug_in_a_fix_round_fails_that_note_only(vault: Path, small_batches, monkeypatch):
+    """The safety net runs in the workers: a bug there leaves that note as it was."""
+    notes = sorted(vault.rglob("*.md"))
+    victim = next(p for p in notes[1:] if "<b/r>" in p.read_text(encoding="utf-8"))
+    original_text = victim.read_bytes()
+    note_meaning = runner.note_meaning
+
+    def explode(note):
+        if note.path == str(victim):
+            raise ValueError("meaning bug")
+        return note_meaning(note)
+
+    monkeypatch.setattr(runner, "note_meaning", explode)
+    report = fix_paths([str(vault)], jobs=2)
+    assert [(p.path, p.message) for p in report.problems] == [
+        (str(victim), "internal error: ValueError('meaning bug'); the file was left unchanged")]
+    assert victim.read_bytes() == original_text
+    assert report.changes and str(victim) not in report.changes

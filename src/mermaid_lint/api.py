@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from .config import Settings
-from .engine import NoteResult, check_run, load_note, reported_findings
-from .files import (InputError, SourceText, decode, encode, expand_paths, is_mermaid_file, read_source,
-                    source_from_text, write_atomically)
+from .engine import NoteResult, check_run, reported_findings
+from .files import InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .ignore import PathFilter
-from .meaning import BlockMeaning, note_meaning
-from .model import Finding
+from .model import Finding, LineIndex
+from .packed import Packed, PackedChunks
 from .runner import NoteChecker, NoteFailure
 
 
@@ -26,15 +28,37 @@ class FileProblem:
     detail: str | None = None  # traceback, shown with --verbose
 
 
+class FileChanges(Mapping[str, tuple[str, str]]):
+    """path -> (old text, new text) of the files `fix` changed: the old texts kept packed here,
+    the new ones read from the report's texts."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._old: Packed[str] = Packed()
+        self._new = texts
+
+    def add(self, path: str, old: str) -> None:
+        self._old[path] = old
+
+    def __getitem__(self, path: str) -> tuple[str, str]:
+        return self._old[path], self._new[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._old)
+
+    def __len__(self) -> int:
+        return len(self._old)
+
+
 @dataclass
 class RunReport:
-    findings: list[Finding] = field(default_factory=list)
+    # in the order of the notes, each note's by position; packed note by note (reads like a list)
+    findings: Sequence[Finding] = field(default_factory=PackedChunks)
     problems: list[FileProblem] = field(default_factory=list)
     files: int = 0
     # path -> (old text, new text) for files `fix` changed (or would change)
-    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     fixes_applied: int = 0
-    texts: dict[str, str] = field(default_factory=dict)  # path -> text the findings refer to
+    texts: MutableMapping[str, str] = field(default_factory=Packed)  # path -> text the findings refer to
     fixed: dict[str, Counter[str]] = field(default_factory=dict)  # path -> rule code -> findings fixed
 
 
@@ -46,38 +70,92 @@ class Stdin:
     data: bytes
 
 
-def _check_texts(texts: dict[str, str], sources: dict[str, SourceText], checker: NoteChecker,
-                 problems: list[FileProblem]) -> dict[str, list[Finding]]:
-    results: list[NoteResult] = []
-    current = {path: SourceText(text, sources[path].bom, sources[path].newline) for path, text in texts.items()}
-    for path, outcome in checker.check(current).items():
-        if isinstance(outcome, NoteFailure):
-            problems.append(FileProblem(path, outcome.message, outcome.detail))
-        else:
-            results.append(outcome)
-    settings, rules = checker.settings, checker.rules
-    run_findings: dict[str, list[Finding]] = {r.path: [] for r in results}
-    for finding in check_run(results, settings, rules):
-        run_findings[finding.path].append(finding)
-    return {r.path: reported_findings(r, run_findings[r.path], settings, rules) for r in results}
+class _Run:
+    """The latest result of every note of a run. The run-level rules see every note and the
+    reporters all findings, so a large run keeps something of each note to its end: packed,
+    and the facts of each run-level rule apart, unpacked for that rule alone."""
+
+    def __init__(self, checker: NoteChecker) -> None:
+        self.checker = checker
+        self.results: Packed[NoteResult] = Packed()  # each note's findings and suppressions, in the run's order
+        self.lines: dict[str, LineIndex | None] = {}
+        self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
+        self.failures: list[FileProblem] = []
+
+    def check(self, sources: Iterable[tuple[str, SourceText]], *,
+              last: bool = False) -> Iterator[tuple[str, list[Finding]]]:
+        """Check these notes (or their new texts), then each note's findings as reported,
+        in the run's order. After the `last` round, each note is forgotten as it goes out."""
+        for path, outcome in self.checker.check_each(sources):
+            for facts in self.facts.values():
+                facts.discard(path)
+            if isinstance(outcome, NoteFailure):
+                self.failures.append(FileProblem(path, outcome.message, outcome.detail))
+                self.results.discard(path)
+                self.lines.pop(path, None)
+                continue
+            self.results[path] = NoteResult(path, outcome.findings, suppressions=outcome.suppressions)
+            self.lines[path] = outcome.lines
+            for code, facts in outcome.facts.items():
+                self.facts.setdefault(code, Packed())[path] = facts
+        settings, rules = self.checker.settings, self.checker.rules
+        run_findings = self._run_findings()
+        if last:
+            self.facts.clear()
+        for path in list(self.results):
+            own = self.results[path]
+            result = NoteResult(path, own.findings, lines=self.lines[path], suppressions=own.suppressions)
+            if last:
+                del self.results[path], self.lines[path]
+            yield path, reported_findings(result, run_findings.pop(path, []), settings, rules)
+
+    def forget(self) -> None:
+        """Drop every note's result (no round follows)."""
+        self.results, self.lines, self.facts = Packed(), {}, {}
+
+    def _run_findings(self) -> dict[str, list[Finding]]:
+        """The run-level rules' findings by path."""
+        found: dict[str, list[Finding]] = {}
+        for rule in self.checker.rules:
+            facts = self.facts.get(rule.code)
+            if not facts:
+                continue
+            notes = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
+                     for path in self.results if path in facts]
+            for finding in check_run(notes, self.checker.settings, [rule]):
+                found.setdefault(finding.path, []).append(finding)
+        return found
 
 
-def _read_all(paths: list[str], settings: Settings, report: RunReport, stdin: Stdin | None) -> dict[str, SourceText]:
+def _read_each(paths: list[str], settings: Settings, report: RunReport,
+               stdin: Stdin | None) -> Iterator[tuple[str, SourceText]]:
+    """Each readable note, read when it is wanted (a run never holds every text as read);
+    paths that match nothing or cannot be read are reported."""
     files, missing = expand_paths([p for p in paths if p != "-"], PathFilter(settings))
     report.problems.extend(FileProblem(p, m) for p, m in missing)
-    sources = {}
+    readers = [(str(path), lambda path=path: read_source(path)) for path in files]
     if stdin is not None and "-" in paths:
+        readers.insert(0, (stdin.name, lambda: decode(stdin.data)))
+    seen: set[str] = set()
+    for name, read in readers:
+        if name in seen:
+            continue
+        seen.add(name)
         try:
-            sources[stdin.name] = decode(stdin.data)
+            source = read()
         except InputError as error:
-            report.problems.append(FileProblem(stdin.name, str(error)))
-    for path in files:
-        try:
-            sources[str(path)] = read_source(path)
-        except InputError as error:
-            report.problems.append(FileProblem(str(path), str(error)))
-    report.files = len(sources)
-    return sources
+            report.problems.append(FileProblem(name, str(error)))
+            continue
+        report.files += 1
+        yield name, source
+
+
+def _kept_in(texts: MutableMapping[str, str],
+             sources: Iterable[tuple[str, SourceText]]) -> Iterator[tuple[str, SourceText]]:
+    """The sources, each text also kept in `texts` as it passes."""
+    for path, source in sources:
+        texts[path] = source.text
+        yield path, source
 
 
 def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin | None = None, *,
@@ -85,48 +163,58 @@ def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin
     """Check files, folders and globs (`-`: `stdin`) together: run-level rules see them all.
     Notes are checked in `jobs` processes, with the results kept in `cache_dir` reused."""
     settings = settings or Settings()
-    report = RunReport()
-    sources = _read_all(paths, settings, report, stdin)
+    report = RunReport(findings=(findings := PackedChunks()))
     with NoteChecker(settings, jobs, cache_dir) as checker:
-        by_path = _check_texts({p: s.text for p, s in sources.items()}, sources, checker, report.problems)
-    report.findings = [f for found in by_path.values() for f in found]
-    report.texts = {p: s.text for p, s in sources.items()}
+        run = _Run(checker)
+        for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin)), last=True):
+            findings.add(path, found)
+    report.problems.extend(run.failures)
     return report
 
 
 def check_text(text: str, path: str = "<stdin>", settings: Settings | None = None) -> list[Finding]:
     """Findings for one note's text (`path` decides Markdown or .mmd, and is what they show)."""
-    source = source_from_text(text)
-    problems: list[FileProblem] = []
     with NoteChecker(settings or Settings()) as checker:
-        found = _check_texts({path: source.text}, {path: source}, checker, problems)
-    if problems:
-        raise RuntimeError(problems[0].message)
+        run = _Run(checker)
+        found = dict(run.check([(path, source_from_text(text))], last=True))
+    if run.failures:
+        raise RuntimeError(run.failures[0].message)
     return found.get(path, [])
 
 
-def _fix_sources(sources: dict[str, SourceText], checker: NoteChecker, unsafe: bool,
-                 problems: list[FileProblem]) -> dict[str, FixOutcome]:
-    def check(texts: dict[str, str]) -> dict[str, list[Finding]]:
-        # Each round re-checks only the notes whose text changed; the others come from the cache.
-        return _check_texts(texts, sources, checker, problems)
+def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run,
+             unsafe: bool) -> Iterator[tuple[str, SourceText, FixOutcome]]:
+    """Each note's path, original source and what fixing it came to, in the order of `sources`.
+    Each round re-checks only the notes whose text changed."""
+    layouts: dict[str, tuple[bool, str]] = {}  # path -> (BOM, line terminator): fixing keeps them
 
-    def describe(path: str, text: str) -> list[BlockMeaning]:
-        source = sources[path]
-        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+    def texts() -> Iterator[tuple[str, str]]:
+        for path, source in sources:
+            layouts[path] = (source.bom, source.newline)
+            yield path, source.text
 
-    return fix_to_fixed_point({p: s.text for p, s in sources.items()}, check, unsafe, describe)
+    def check(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Finding]]]:
+        return run.check((path, SourceText(text, *layouts[path])) for path, text in texts)
+
+    def fix_each(tasks):
+        return run.checker.fix_each((path, SourceText(text, *layouts[path]), fixes) for path, text, fixes in tasks)
+
+    outcomes = fix_to_fixed_point(texts(), check, unsafe, fix_each)
+    first = next(outcomes, None)
+    run.forget()  # the rounds are over: what is left is in the outcomes
+    for path, outcome in chain([first] if first else [], outcomes):
+        yield path, SourceText(outcome.original_text, *layouts[path]), outcome
 
 
 def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
              unsafe: bool = False) -> tuple[str, list[Finding]]:
     """The fixed text and the findings that remain."""
     source = source_from_text(text)
-    problems: list[FileProblem] = []
     with NoteChecker(settings or Settings()) as checker:
-        outcome = _fix_sources({path: source}, checker, unsafe, problems)[path]
-    if problems or outcome.refused:
-        raise RuntimeError(problems[0].message if problems else outcome.refused)
+        run = _Run(checker)
+        [(_, _, outcome)] = _fix_all([(path, source)], run, unsafe)
+    if run.failures or outcome.refused:
+        raise RuntimeError(run.failures[0].message if run.failures else outcome.refused)
     return ("\ufeff" if source.bom else "") + outcome.text, outcome.findings
 
 
@@ -136,27 +224,29 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
     """Fix files in place (or, with write=False, only report what would change). Standard
     input is never written: its fixed text is in `changes`."""
     settings = settings or Settings()
-    report = RunReport()
-    sources = _read_all(paths, settings, report, stdin)
+    report = RunReport(findings=(findings := PackedChunks()))
+    changes = report.changes = FileChanges(report.texts)
+    unwritten: list[FileProblem] = []
     with NoteChecker(settings, jobs, cache_dir) as checker:
-        outcomes = _fix_sources(sources, checker, unsafe, report.problems)
-    for path, outcome in outcomes.items():
-        source = sources[path]
-        if outcome.refused:
-            report.problems.append(FileProblem(path, outcome.refused))
-        changed = outcome.text != source.text
-        if changed and write and not (stdin and path == stdin.name):
-            try:
-                write_atomically(Path(path), encode(source, outcome.text))
-            except InputError as error:
-                report.problems.append(FileProblem(path, str(error)))
-                changed = False
-        report.findings.extend(outcome.findings if changed else outcome.original_findings)
-        report.texts[path] = outcome.text if changed else source.text
-        if changed:
-            report.changes[path] = (source.text, outcome.text)
-            report.fixes_applied += outcome.applied
-            report.fixed[path] = (Counter(f.code for f in outcome.original_findings if f.fixable)
-                                  - Counter(f.code for f in outcome.findings))
-    report.findings.sort(key=Finding.sort_key)
+        run = _Run(checker)
+        for path, source, outcome in _fix_all(_read_each(paths, settings, report, stdin), run, unsafe):
+            if outcome.refused:
+                unwritten.append(FileProblem(path, outcome.refused))
+            changed = outcome.text != source.text
+            if changed and write and not (stdin and path == stdin.name):
+                try:
+                    write_atomically(Path(path), encode(source, outcome.text))
+                except InputError as error:
+                    unwritten.append(FileProblem(path, str(error)))
+                    changed = False
+            findings.add(path, outcome.findings if changed else outcome.original_findings)
+            report.texts[path] = outcome.text if changed else source.text
+            if changed:
+                changes.add(path, source.text)
+                report.fixes_applied += outcome.applied
+                report.fixed[path] = (Counter(f.code for f in outcome.original_findings if f.fixable)
+                                      - Counter(f.code for f in outcome.findings))
+    # In the order they were met: unreadable paths, notes that failed to check, then to fix or write.
+    report.problems.extend(run.failures + unwritten)
+    findings.sort_chunks()  # each note's are in order: the notes in the order of their paths
     return report

@@ -4,7 +4,8 @@ A stored result is used only for the same path, the same text and the same finge
 tool's version and source (rules, grammars, Mermaid's data), the parsers' versions, the
 Python version and every setting. Editing a note, a rule or a setting therefore never brings
 back a stale result. The store is one SQLite file in the cache folder (one lookup per note,
-one transaction per run); whatever cannot be read there is a miss, never an error.
+one transaction per few hundred new results); whatever cannot be read there is a miss, never
+an error.
 
 Results are pickled. The cache folder sits in the user's project where anyone could put a
 crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else.
@@ -34,6 +35,7 @@ SCHEMA_VERSION = 1
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
 LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
+ROWS_PER_WRITE = 256  # new results written in one transaction
 # Parsers whose behaviour is part of a result; an upgrade must invalidate.
 DEPENDENCIES = ("lark", "markdown_it", "yaml")
 SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
@@ -99,53 +101,57 @@ def _loads(blob: bytes) -> Any:
 
 
 class ResultCache:
-    """Results by (path, text digest). Without a directory it only remembers this run's
-    results (what `fix` needs between rounds); with one it also reads and saves them there."""
+    """Results by (path, text digest), read from the cache folder, and new ones written there
+    as they come (a few hundred to a transaction: a run never holds them all). Without a
+    folder it keeps nothing."""
 
     def __init__(self, directory: Path | None, settings: Any) -> None:
         self.directory = directory
         self._fingerprint = fingerprint(settings) if directory is not None else ""
-        self._memory: dict[tuple[str, str], Any] = {}
-        self._new: dict[str, tuple[str, Any]] = {}  # path -> (digest, result): to save
+        self._unsaved: dict[str, tuple[str, bytes]] = {}  # path -> (digest, pickled result)
         self._db: sqlite3.Connection | None = None
         self._db_failed = directory is None
+        self._unwritable = False  # a write failed: the rest of the run only reads
 
     def get(self, path: str, digest: str) -> Any | None:
-        found = self._memory.get((path, digest))
-        if found is not None or self._db_failed:
-            return found
+        if self._db_failed:
+            return None
         row = self._query("SELECT digest, result FROM results WHERE fingerprint = ? AND path = ?",
                           (self._fingerprint, path))
         if row is None or row[0] != digest:
             return None
         try:
-            found = _loads(row[1])
+            return _loads(row[1])
         except Exception:  # a damaged or foreign row: compute it again
             return None
-        self._memory[(path, digest)] = found
-        return found
 
     def put(self, path: str, digest: str, result: Any) -> None:
-        self._memory[(path, digest)] = result
-        if not self._db_failed:
-            self._new[path] = (digest, result)
+        if not (self._db_failed or self._unwritable):
+            self._unsaved[path] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            if len(self._unsaved) >= ROWS_PER_WRITE:
+                self._write()
 
     def save(self) -> None:
-        """Store this run's new results (one transaction) and forget long-unused ones."""
-        if self._db_failed or self._connection() is None:
-            return
+        """Store the results not stored yet, and forget long-unused ones."""
+        self._write(finish=True)
+
+    def _write(self, finish: bool = False) -> None:
+        """The unsaved results in one transaction; to finish a run, also mark the rows of
+        these settings as used today and delete the long-unused ones."""
         today = int(time.time() // 86400)
-        rows = [(self._fingerprint, path, digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), today)
-                for path, (digest, result) in self._new.items()]
+        rows = [(self._fingerprint, path, digest, blob, today) for path, (digest, blob) in self._unsaved.items()]
+        self._unsaved.clear()
+        if self._db_failed or self._unwritable or self._connection() is None:
+            return
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
-                self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
-                                 (today, self._fingerprint, today))
-                self._db.execute("DELETE FROM results WHERE used < ?", (today - KEEP_DAYS,))
-        except sqlite3.Error:
-            pass  # locked for too long, read-only, disk full: the results are only not kept
-        self._new.clear()
+                if finish:
+                    self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
+                                     (today, self._fingerprint, today))
+                    self._db.execute("DELETE FROM results WHERE used < ?", (today - KEEP_DAYS,))
+        except sqlite3.Error:  # locked for too long, read-only, disk full: results are only not kept
+            self._unwritable = True
 
     def close(self) -> None:
         if self._db is not None:

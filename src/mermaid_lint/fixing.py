@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from itertools import chain
+from typing import Callable, Iterable, Iterator
 
 from .meaning import BlockMeaning, differences
 from .model import Edit, Finding, Fix, Meaning, Severity
+from .packed import Packed
 
 MAX_ROUNDS = 10
 
@@ -43,70 +45,104 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 @dataclass
 class FixOutcome:
-    text: str
+    original_text: str
+    text: str  # what to write: the original text when nothing was fixed or fixing was refused
     applied: int
     findings: list[Finding]  # what remains after fixing
     original_findings: list[Finding]  # what there was before
     refused: str | None = None  # why the fixed text must not be written
 
 
-Checker = Callable[[dict[str, str]], dict[str, list[Finding]]]
+@dataclass
+class FixStep:
+    """What one round's fixes did to one note."""
+
+    text: str | None  # the fixed text; None when the fixes change nothing or were refused
+    applied: int = 0  # how many fixes it took
+    refused: str | None = None  # why the note goes back to its original text (a bug in a rule)
+
+
+# (path, text) of the notes to check (every note, then those whose text changed; read them
+# all) -> (path, findings) of every note
+Checker = Callable[[Iterable[tuple[str, str]]], Iterable[tuple[str, list[Finding]]]]
+# (path, text, fixes) of each note to fix -> (path, what fix_step did), in the same order
+Fixer = Callable[[Iterable[tuple[str, str, list[Fix]]]], Iterator[tuple[str, FixStep]]]
 # (path, text) -> the meaning of each Mermaid block of that note, in order
 Describer = Callable[[str, str], list[BlockMeaning]]
 
 
-def fix_to_fixed_point(texts: dict[str, str], check: Checker, unsafe: bool,
-                       describe: Describer) -> dict[str, FixOutcome]:
-    """Check, apply the fixes, check again, until nothing changes (bounded).
+def fix_step(path: str, text: str, fixes: list[Fix], describe: Describer) -> FixStep:
+    """Apply one round's fixes to a note, if they change no more than they declare."""
+    new_text, accepted = apply_fixes(text, fixes)
+    if new_text == text:
+        return FixStep(None)
+    problem = meaning_changed(path, text, new_text, accepted, describe)
+    if problem:
+        return FixStep(None, 0, f"internal error: {problem}; the file was left unchanged")
+    return FixStep(new_text, len(accepted))
 
-    `check` lints all texts together (run-level rules see every file) and returns findings by path.
+
+def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe: bool,
+                       fix_each: Fixer) -> Iterator[tuple[str, FixOutcome]]:
+    """Check, apply the fixes, check again, until nothing changes (bounded); then each note's
+    outcome, in the order of `texts`.
+
+    `check` lints the notes given and returns the findings of every note (run-level rules see
+    every file); `fix_each` runs fix_step on each note that has fixes. Texts and findings
+    wait packed between rounds: a run may have thousands of notes.
     """
-    original = dict(texts)
-    describe = _remembered(describe)
-    before = check(texts)
-    current, findings = dict(texts), before
+    original: Packed[str] = Packed()
+    fixed: Packed[str] = Packed()  # the current text of each note that a round changed
+
+    def read() -> Iterator[tuple[str, str]]:
+        for path, text in texts:
+            original[path] = text
+            yield path, text
+
+    def current(path: str) -> str:
+        return fixed[path] if path in fixed else original[path]
+
+    before = Packed(check(read()))
+    findings = before
     applied: Counter[str] = Counter()
     refused: dict[str, str] = {}
+
+    def changed(steps: Iterator[tuple[str, FixStep]]) -> Iterator[tuple[str, str]]:
+        for path, step in steps:
+            if step.refused:
+                refused[path] = step.refused
+                fixed.discard(path)
+                yield path, original[path]
+            elif step.text is not None:
+                applied[path] += step.applied
+                fixed[path] = step.text
+                yield path, step.text
+
     for _ in range(MAX_ROUNDS):
-        changed = False
-        for path, found in findings.items():
-            fixes = [f.fix for f in found if f.fix and (f.fix.safe or unsafe)]
-            if not fixes or path in refused:
-                continue
-            new_text, accepted = apply_fixes(current[path], fixes)
-            if new_text == current[path]:
-                continue
-            problem = meaning_changed(path, current[path], new_text, accepted, describe)
-            if problem:
-                refused[path] = f"internal error: {problem}; the file was left unchanged"
-                new_text = original[path]
-            else:
-                applied[path] += len(accepted)
-            current[path], changed = new_text, True
-        if not changed:
+        tasks = ((path, current(path), fixes) for path, fixes in _fixes(findings, unsafe) if path not in refused)
+        texts_changed = changed(fix_each(tasks))
+        first = next(texts_changed, None)
+        if first is None:
             break
-        findings = check(current)
-    outcomes = {}
-    for path in texts:
+        findings = Packed(check(chain([first], texts_changed)))
+    checked_again = findings is not before
+    for path in list(original):
         was = before.get(path, [])
-        outcome = FixOutcome(current[path], applied[path], findings.get(path, []), was)
-        reason = refused.get(path) or (findings is not before and _made_worse(was, outcome.findings))
+        outcome = FixOutcome(original[path], current(path), applied[path], findings.get(path, []), was)
+        reason = refused.get(path) or (checked_again and _made_worse(was, outcome.findings))
         if reason:
-            outcome = FixOutcome(original[path], 0, was, was, reason)
-        outcomes[path] = outcome
-    return outcomes
+            outcome = FixOutcome(outcome.original_text, outcome.original_text, 0, was, was, reason)
+        for kept in (original, fixed, before, findings):  # the caller keeps what it needs of it
+            kept.discard(path)
+        yield path, outcome
 
 
-def _remembered(describe: Describer) -> Describer:
-    """Each round's new text is the next round's old one: describe it once."""
-    known: dict[tuple[str, str], list[BlockMeaning]] = {}
-
-    def remembered(path: str, text: str) -> list[BlockMeaning]:
-        if (path, text) not in known:
-            known[(path, text)] = describe(path, text)
-        return known[(path, text)]
-
-    return remembered
+def _fixes(findings: Packed[list[Finding]], unsafe: bool) -> Iterator[tuple[str, list[Fix]]]:
+    """Each note's fixes that this run applies."""
+    for path, found in findings.items():
+        fixes = [f.fix for f in found if f.fix and (f.fix.safe or unsafe)]
+        if fixes:
+            yield path, fixes
 
 
 def meaning_changed(path: str, old: str, new: str, accepted: list[Fix], describe: Describer) -> str | None:

@@ -60,7 +60,7 @@ class BlockMeaning:
 
 # Block lines -> Content: a fix round rewrites few blocks, the others are met again.
 _KNOWN: dict[tuple[str, ...], Content] = {}
-_KNOWN_LIMIT = 4096
+_KNOWN_LIMIT = 512
 
 
 def note_meaning(note: Note) -> list[BlockMeaning]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import bisect
 from array import array
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from enum import Enum
-from typing import Any
+from operator import attrgetter
+from typing import Any, Callable
 
 Pos = tuple[int, int]  # (line, column), 0-based, in a block
 
@@ -22,13 +23,26 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+def _reduce_to_fields(self: Any) -> tuple:
+    """Pickled as the class and its field values: a run pickles every finding (to the workers'
+    pipe, the cache, packed), and slots' own state functions take twice as long."""
+    return type(self), _field_values(type(self))(self)
+
+
+@cache
+def _field_values(kind: type) -> Callable[[Any], tuple]:
+    return attrgetter(*kind.__slots__)
+
+
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace text[start:end] of the note with `replacement`."""
 
     start: int
     end: int
     replacement: str
+
+    __reduce__ = _reduce_to_fields
 
 
 class Meaning(str, Enum):
@@ -41,7 +55,7 @@ class Meaning(str, Enum):
     DOCUMENT = "document"  # Markdown outside the Mermaid blocks (whole sections)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     edits: tuple[Edit, ...]
     safe: bool
@@ -49,8 +63,10 @@ class Fix:
     changes: frozenset[Meaning] = frozenset()  # what the fix intends to change
     rule: str = ""  # the code of the rule that made it
 
+    __reduce__ = _reduce_to_fields
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     path: str
     code: str
@@ -65,6 +81,8 @@ class Finding:
     # Unreadable or unparseable input: the block or file could not be checked (exit 2).
     fatal: bool = False
 
+    __reduce__ = _reduce_to_fields
+
     @property
     def fixable(self) -> bool:
         return self.fix is not None
@@ -77,9 +95,9 @@ class LineIndex:
     """Offset <-> (line, column) for one text; lines split on '\\n' (CRLF keeps its '\\r')."""
 
     def __init__(self, text: str) -> None:
-        # An array, not a list of ints: 8 bytes a line, and every note's index is kept to the
+        # An array, not a list of ints: 4 bytes a line, and every note's index is kept to the
         # end of the run (run-level findings need it).
-        self.starts = array("q", [0])
+        self.starts = array("I" if len(text) < 2**32 else "q", [0])
         pos = text.find("\n")
         while pos != -1:
             self.starts.append(pos + 1)

@@ -1,8 +1,9 @@
-"""Checking many notes: each note's own checks in worker processes (or in this process),
-results reused from the cache when the note, the tool and the settings are unchanged.
-Results come back in the order they were asked for, whatever the scheduling, so the
-run-level rules (which run here, on the notes' picklable facts) and the output never depend
-on the number of processes.
+"""Checking many notes: each note's own checks (and each round of `fix` on it) in worker
+processes or in this process, results reused from the cache when the note, the tool and the
+settings are unchanged. Results come back in the order they were asked for, whatever the
+scheduling, so the run-level rules (which run here, on the notes' picklable facts) and the
+output never depend on the number of processes. Notes are taken as the work goes, so only a
+window of texts is held at once, whatever the size of the run.
 """
 
 from __future__ import annotations
@@ -11,21 +12,36 @@ import os
 import signal
 import sys
 import traceback
+from collections import deque
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .cache import ResultCache, text_digest
 from .engine import NoteResult, check_note, load_note
 from .files import SourceText, is_mermaid_file
+from .fixing import FixStep, fix_step
+from .meaning import note_meaning
+from .model import Fix
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 # A worker costs a fork and building the parsers its notes need (about 0.1 s), so each one
 # must get at least this much text; less is checked here instead.
 MIN_CHARS_PER_WORKER = 400_000
+BATCH = 8  # notes sent to a worker at once, at most
+BATCHES_AHEAD = 4  # per worker: enough to keep it busy while results are handed out in order
+# Notes read while too little work is found for a worker (a warm run, say): past this many,
+# the work among them is done here, so that results never pile up waiting for a decision.
+MAX_WAITING = 256
+
+# function(*args, settings, rules), run here or in a worker
+Task = tuple[Callable[..., Any], tuple]
+# (key, value, task, size): a known value, or a task that computes it from `size` characters
+Entry = tuple[Any, Any, "Task | None", int]
 
 
 @dataclass
@@ -52,6 +68,17 @@ def check_one(path: str, source: SourceText, settings: Any, rules: list) -> Note
         return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
 
 
+def fix_one(path: str, source: SourceText, fixes: list[Fix], settings: Any, rules: list) -> FixStep | NoteFailure:
+    """One round of `fix` on one note: its fixes applied and the safety net's meaning check."""
+    def describe(path: str, text: str):
+        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+
+    try:
+        return fix_step(path, source.text, fixes, describe)
+    except Exception as error:  # a bug must not stop the other notes
+        return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
+
+
 _worker_job: tuple[Any, list] | None = None  # (settings, rules), set once in each worker
 
 
@@ -61,9 +88,9 @@ def _start_worker(settings: Any, rules: list) -> None:
     _worker_job = (settings, rules)
 
 
-def _check_in_worker(task: tuple[str, SourceText]) -> NoteResult | NoteFailure:
+def _run_in_worker(tasks: list[Task]) -> list[Any]:
     assert _worker_job is not None
-    return check_one(*task, *_worker_job)
+    return [function(*args, *_worker_job) for function, args in tasks]
 
 
 def _process_context() -> BaseContext:
@@ -76,6 +103,15 @@ def _process_context() -> BaseContext:
     return multiprocessing.get_context()
 
 
+class _Batch:
+    """Tasks sent to a worker together, then their results."""
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.future: Future | None = None
+        self.results: list[Any] | None = None
+
+
 class NoteChecker:
     """Checks notes with `jobs` processes and a results cache; use it as a context manager
     so the worker processes stop and the new results are saved."""
@@ -85,7 +121,6 @@ class NoteChecker:
         self.rules = settings.enabled_rules()
         self.jobs = max(1, jobs)
         self.cache = ResultCache(cache_dir, settings)
-        self.computed = 0  # notes checked rather than found in the cache, in this checker's life
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> NoteChecker:
@@ -102,43 +137,114 @@ class NoteChecker:
 
     def check(self, sources: dict[str, SourceText]) -> dict[str, NoteResult | NoteFailure]:
         """Each note's result (or failure), in the order of `sources`."""
-        results: dict[str, NoteResult | NoteFailure] = {}
-        pending: list[tuple[str, SourceText]] = []
-        digests: dict[str, str] = {}
-        for path, source in sources.items():
-            digests[path] = text_digest(source)
-            cached = self.cache.get(path, digests[path])
-            if cached is not None:
-                results[path] = cached
-            else:
-                pending.append((path, source))
-        for (path, _), outcome in zip(pending, self._compute(pending)):
-            results[path] = outcome
-            if isinstance(outcome, NoteResult):
-                self.cache.put(path, digests[path], outcome)
-        self.computed += len(pending)
-        return {path: results[path] for path in sources}
+        return dict(self.check_each(sources.items()))
 
-    def _compute(self, pending: list[tuple[str, SourceText]]) -> list[NoteResult | NoteFailure]:
-        workers = min(self.jobs, len(pending), sum(len(source.text) for _, source in pending) // MIN_CHARS_PER_WORKER)
-        if workers <= 1:
-            return [check_one(path, source, self.settings, self.rules) for path, source in pending]
+    def check_each(self, sources: Iterable[tuple[str, SourceText]]) -> Iterator[tuple[str, NoteResult | NoteFailure]]:
+        """Each note's result (or failure), in the order of `sources`, which is read only a
+        window ahead of the results handed out."""
+        def entries() -> Iterator[Entry]:
+            for path, source in sources:
+                digest = text_digest(source)
+                cached = self.cache.get(path, digest)
+                task = None if cached is not None else (check_one, (path, source))
+                yield (path, digest, task is not None), cached, task, len(source.text)
+
+        for (path, digest, computed), outcome in self._in_order(entries()):
+            if computed and isinstance(outcome, NoteResult):
+                self.cache.put(path, digest, outcome)
+            yield path, outcome
+
+    def fix_each(self, tasks: Iterable[tuple[str, SourceText, list[Fix]]]) -> Iterator[tuple[str, FixStep]]:
+        """What each note's fixes do to it (fixing.fix_step), in the order of `tasks`."""
+        entries = ((path, None, (fix_one, (path, source, fixes)), len(source.text)) for path, source, fixes in tasks)
+        for path, step in self._in_order(entries):
+            if isinstance(step, NoteFailure):
+                step = FixStep(None, 0, f"{step.message}; the file was left unchanged")
+            yield path, step
+
+    def _in_order(self, entries: Iterable[Entry]) -> Iterator[tuple[Any, Any]]:
+        """(key, value) of each entry, in order: its known value, or what its task returns,
+        computed here or, once there is enough to do, in the workers."""
+        entries = iter(entries)
+        waiting: list[Entry] = []  # read, not handed out: behind a task not yet started
+        tasks = chars = 0  # of the run so far
+        for entry in entries:
+            if self.jobs == 1 or (entry[2] is None and not waiting):
+                yield entry[0], self._value(entry)
+                continue
+            waiting.append(entry)
+            if entry[2] is not None:
+                tasks, chars = tasks + 1, chars + entry[3]
+            if tasks >= self.jobs and chars >= self.jobs * MIN_CHARS_PER_WORKER:
+                yield from self._in_workers(self.jobs, waiting, entries)
+                return
+            if len(waiting) >= MAX_WAITING:  # the work is thin: do what is here
+                yield from ((entry[0], self._value(entry)) for entry in waiting)
+                waiting = []
+        workers = min(self.jobs, sum(entry[2] is not None for entry in waiting), chars // MIN_CHARS_PER_WORKER)
+        if workers > 1:
+            yield from self._in_workers(workers, waiting, entries)
+        else:
+            yield from ((entry[0], self._value(entry)) for entry in waiting)
+
+    def _value(self, entry: Entry) -> Any:
+        """The entry's value, its task run here if it has one."""
+        _, value, task, _ = entry
+        return value if task is None else self._here(task)
+
+    def _here(self, task: Task) -> Any:
+        function, args = task
+        return function(*args, self.settings, self.rules)
+
+    def _in_workers(self, workers: int, ahead: list[Entry], entries: Iterator[Entry]) -> Iterator[tuple[Any, Any]]:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        outcomes: list[NoteResult | NoteFailure] = []
         if self._pool is None:
-            # One note here first loads what checking needs, so forked workers start with it.
-            outcomes.append(check_one(*pending[0], self.settings, self.rules))
+            # One task here first loads what checking needs, so forked workers start with it.
+            first = next(i for i, entry in enumerate(ahead) if entry[2] is not None)
+            key, _, task, size = ahead[first]
+            ahead[first] = (key, self._here(task), None, size)
             self._pool = ProcessPoolExecutor(workers, _process_context(), _start_worker, (self.settings, self.rules))
-        todo = pending[len(outcomes):]
-        chunk = max(1, min(8, len(todo) // (workers * 8)))
-        try:
-            for outcome in self._pool.map(_check_in_worker, todo, chunksize=chunk):
-                outcomes.append(outcome)
-        except BrokenProcessPool as error:  # a worker was killed (out of memory, a signal)
-            self._pool.shutdown(cancel_futures=True)
-            self._pool, self.jobs = None, 1  # what is left of the run is checked here
-            lost = NoteFailure(f"internal error: a worker process died ({error}); try --jobs 1", "")
-            outcomes.extend(lost for _ in range(len(pending) - len(outcomes)))
-        return outcomes
+        pool = self._pool
+        size = max(1, min(BATCH, sum(entry[2] is not None for entry in ahead) // (workers * BATCH)))
+        window: deque[tuple[Any, Any, _Batch | None, int]] = deque()  # (key, value, batch, index in it)
+        batch = _Batch()
+        lost: NoteFailure | None = None  # once a worker died, the tasks left fail
+
+        def send(batch: _Batch) -> None:
+            batch.future = pool.submit(_run_in_worker, batch.tasks)
+            batch.tasks = []
+
+        def take() -> tuple[Any, Any]:
+            nonlocal lost
+            key, value, held, index = window.popleft()
+            if held is None:
+                return key, value
+            if lost is None and held.results is None:
+                if held.future is None:
+                    send(held)
+                try:
+                    held.results = held.future.result()
+                except BrokenProcessPool as error:  # a worker was killed (out of memory, a signal)
+                    pool.shutdown(cancel_futures=True)
+                    self._pool, self.jobs = None, 1  # what is left of the run is checked here
+                    lost = NoteFailure(f"internal error: a worker process died ({error}); try --jobs 1", "")
+            return key, lost if lost is not None else held.results[index]
+
+        for key, value, task, _ in chain(ahead, entries):
+            if task is None or lost is not None:
+                window.append((key, value if task is None else lost, None, 0))
+            else:
+                if batch.future is not None:  # sent early, to hand out what waited for it
+                    batch = _Batch()
+                window.append((key, None, batch, len(batch.tasks)))
+                batch.tasks.append(task)
+                if len(batch.tasks) == size:
+                    send(batch)
+            while window and (window[0][2] is None or len(window) >= workers * BATCHES_AHEAD * size):
+                yield take()
+        if batch.tasks and lost is None:
+            send(batch)
+        while window:
+            yield take()

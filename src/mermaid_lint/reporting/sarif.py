@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..api import RunReport
+from .json_format import write_list
 from ..config import CATEGORIES
 from ..rules import all_rules
 
@@ -66,20 +67,8 @@ def _rule_descriptor(rule) -> dict:
     }
 
 
-def sarif_log(run: RunReport) -> dict:
-    rules = list(all_rules())
-    index = {rule.code: i for i, rule in enumerate(rules)}
-    results = [{
-        "ruleId": finding.code,
-        "ruleIndex": index[finding.code],
-        "level": finding.severity.value,
-        "message": {"text": finding.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(finding.path)},
-            "region": {"startLine": finding.line, "startColumn": finding.column,
-                       "endLine": finding.end_line, "endColumn": finding.end_column},
-        }}],
-    } for finding in run.findings]
+def sarif_log(run: RunReport, rules: list) -> dict:
+    """The log without its results (an empty list): report() writes them one at a time."""
     notifications = [{
         "level": "error",
         "message": {"text": problem.message},
@@ -93,11 +82,30 @@ def sarif_log(run: RunReport) -> dict:
                                 "rules": [_rule_descriptor(rule) for rule in rules]}},
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": not run.problems, "toolExecutionNotifications": notifications}],
-            "results": results,
+            "results": [],
         }],
     }
 
 
+def _result(finding, rule_index: int) -> dict:
+    return {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": finding.severity.value,
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": artifact_uri(finding.path)},
+            "region": {"startLine": finding.line, "startColumn": finding.column,
+                       "endLine": finding.end_line, "endColumn": finding.end_column},
+        }}],
+    }
+
+
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    json.dump(sarif_log(run), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    rules = list(all_rules())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    # json.dump's bytes, the results (the last field of the only run) written in place of the empty list
+    head, tail = json.dumps(sarif_log(run, rules), indent=2, ensure_ascii=False).rsplit('"results": []', 1)
+    out.write(head + '"results": ')
+    write_list(out, (_result(f, index[f.code]) for f in run.findings), level=3)
+    out.write(tail + "\n")

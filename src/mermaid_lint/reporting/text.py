@@ -49,7 +49,8 @@ def report(run: RunReport, out: TextIO, options: dict) -> None:
 
 
 def write_report(run: RunReport, write: Writer, options: dict) -> None:
-    lines_of: tuple[str, list[str]] = ("", [])  # the current file's lines (findings come by file)
+    # The current file's lines, None without its text (findings come by file; texts are packed).
+    lines_of: tuple[str | None, list[str] | None] = (None, None)
     for finding in run.findings:
         style = STYLE[finding.severity]
         write([
@@ -60,12 +61,12 @@ def write_report(run: RunReport, write: Writer, options: dict) -> None:
         if options.get("show_fixes") and finding.fix:
             kind = "fix" if finding.fix.safe else "unsafe fix"
             write([("      ", ""), (f"{kind}:", "cyan"), (f" {finding.fix.description}", "")])
-        source = run.texts.get(finding.path)
-        if source is not None and options.get("show_source", True):
+        if options.get("show_source", True):
             if lines_of[0] != finding.path:
-                lines_of = (finding.path, source.split("\n"))
+                source = run.texts.get(finding.path)
+                lines_of = (finding.path, source.split("\n") if source is not None else None)
             lines = lines_of[1]
-            if finding.line <= len(lines):
+            if lines is not None and finding.line <= len(lines):
                 line = lines[finding.line - 1].rstrip("\r").expandtabs(1)
                 width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
                 gutter = f"{finding.line:>5} | "
@@ -87,9 +88,13 @@ def _fixed(run: RunReport, write: Writer) -> None:
 
 
 def _summary(run: RunReport, write: Writer, options: dict) -> None:
-    severities = Counter(f.severity for f in run.findings)
-    fixable = sum(1 for f in run.findings if f.fix and f.fix.safe)
-    unsafe = sum(1 for f in run.findings if f.fix and not f.fix.safe)
+    severities: Counter[Severity] = Counter()
+    fixes: Counter[bool] = Counter()  # safe? -> findings with such a fix
+    for finding in run.findings:  # one pass: a large run's findings are unpacked as they are read
+        severities[finding.severity] += 1
+        if finding.fix:
+            fixes[finding.fix.safe] += 1
+    fixable, unsafe = fixes[True], fixes[False]
     if run.fixes_applied:
         write([(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")])
     unchecked = f"; {len(run.problems)} path(s) could not be checked" if run.problems else ""

@@ -1,0 +1,47 @@
+"""What a run keeps of every note is packed; it must read back exactly as it went in."""
+
+from __future__ import annotations
+
+import pytest
+
+from mermaid_lint import packed as packing
+from mermaid_lint.packed import Packed, PackedChunks
+
+
+@pytest.fixture(autouse=True, params=[0, 1000], ids=["packed", "kept-as-is"])
+def keep_as_is(request, monkeypatch):
+    monkeypatch.setattr(packing, "KEEP_AS_IS", request.param)
+
+
+def test_packed_values_read_back_as_written():
+    packed: Packed[object] = Packed([("a.md", "text \ud800 with a lone surrogate\r\n"), ("b.md", ["x", 1])])
+    assert packed["a.md"] == "text \ud800 with a lone surrogate\r\n" and packed["b.md"] == ["x", 1]
+    assert "a.md" in packed and "c.md" not in packed and packed.get("c.md") is None
+    assert list(packed) == ["a.md", "b.md"] and dict(packed) == {"a.md": packed["a.md"], "b.md": ["x", 1]}
+    del packed["a.md"]
+    assert list(packed.items()) == [("b.md", ["x", 1])]
+
+
+def test_packed_chunks_read_like_the_list_they_hold():
+    chunks: PackedChunks[int] = PackedChunks()
+    chunks.add("b", [4, 5])
+    chunks.add("empty", [])
+    chunks.add("a", [1, 2, 3])
+    assert chunks == [4, 5, 1, 2, 3] and [4, 5, 1, 2, 3] == chunks and chunks != [4, 5, 1, 2]
+    assert len(chunks) == 5 and chunks[0] == 4 and chunks[2] == 1 and chunks[-1] == 3 and chunks[1:3] == [5, 1]
+    with pytest.raises(IndexError):
+        chunks[5]
+    chunks.sort_chunks()
+    assert list(chunks) == [1, 2, 3, 4, 5] and chunks[3] == 4
+    assert not PackedChunks() and PackedChunks() == []
+
+
+def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch):
+    monkeypatch.setattr(packing, "DICTIONARY_SIZE", 256)
+    notes = {f"n{i}.md": f"# Note {i}\n\n```mermaid\nflowchart TD\n  A{i} --> B\n```\n" * (i % 7 + 1) for i in range(60)}
+    packed = Packed(notes.items())
+    assert dict(packed) == notes
+    chunks: PackedChunks[str] = PackedChunks()
+    for path, text in notes.items():
+        chunks.add(path, text.split("\n"))
+    assert list(chunks) == [line for text in notes.values() for line in text.split("\n")]
