@@ -23,8 +23,11 @@ Writer = Callable[[list[Segment]], None]
 
 def _plain_writer(out: TextIO) -> Writer:
     def write(segments: list[Segment]) -> None:
-        line = CONTROL_CODES.sub("", "".join(text for text, _ in segments))
-        out.write((line.expandtabs(8) if "\t" in line else line) + "\n")
+        line = "".join([text for text, _ in segments])
+        if not line.isprintable():  # rare: only then look for control characters and tabs
+            line = CONTROL_CODES.sub("", line)
+            line = line.expandtabs(8) if "\t" in line else line
+        out.write(line + "\n")
 
     return write
 

@@ -34,15 +34,8 @@ def _line_digests(lines) -> array:
 
 
 def _shared_fraction(a: array, b: array) -> float:
-    """|a & b| / |a | b| of two sorted digest arrays."""
-    i = j = shared = 0
-    while i < len(a) and j < len(b):
-        if a[i] == b[j]:
-            shared, i, j = shared + 1, i + 1, j + 1
-        elif a[i] < b[j]:
-            i += 1
-        else:
-            j += 1
+    """|a & b| / |a | b| of two digest arrays without repeats."""
+    shared = len(set(a).intersection(b))
     return shared / max(1, len(a) + len(b) - shared)
 
 
