@@ -8,13 +8,13 @@ from mermaid_lint import packed as packing
 from mermaid_lint.packed import Packed, PackedChunks
 
 
-@pytest.fixture(autouse=True, params=[0, 1000], ids=["packed", "kept-as-is"])
-def keep_as_is(request, monkeypatch):
-    monkeypatch.setattr(packing, "KEEP_AS_IS", request.param)
+@pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
+def keep_as_is(request) -> int:
+    return request.param
 
 
-def test_packed_values_read_back_as_written():
-    packed: Packed[object] = Packed([("a.md", "text \ud800 with a lone surrogate\r\n"), ("b.md", ["x", 1])])
+def test_packed_values_read_back_as_written(keep_as_is: int):
+    packed: Packed[object] = Packed([("a.md", "text \ud800 with a lone surrogate\r\n"), ("b.md", ["x", 1])], keep_as_is)
     assert packed["a.md"] == "text \ud800 with a lone surrogate\r\n" and packed["b.md"] == ["x", 1]
     assert "a.md" in packed and "c.md" not in packed and packed.get("c.md") is None
     assert list(packed) == ["a.md", "b.md"] and dict(packed) == {"a.md": packed["a.md"], "b.md": ["x", 1]}
@@ -22,8 +22,8 @@ def test_packed_values_read_back_as_written():
     assert list(packed.items()) == [("b.md", ["x", 1])]
 
 
-def test_packed_chunks_read_like_the_list_they_hold():
-    chunks: PackedChunks[int] = PackedChunks()
+def test_packed_chunks_read_like_the_list_they_hold(keep_as_is: int):
+    chunks: PackedChunks[int] = PackedChunks(keep_as_is)
     chunks.add("b", [4, 5])
     chunks.add("empty", [])
     chunks.add("a", [1, 2, 3])
@@ -36,12 +36,12 @@ def test_packed_chunks_read_like_the_list_they_hold():
     assert not PackedChunks() and PackedChunks() == []
 
 
-def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch):
+def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch, keep_as_is: int):
     monkeypatch.setattr(packing, "DICTIONARY_SIZE", 256)
     notes = {f"n{i}.md": f"# Note {i}\n\n```mermaid\nflowchart TD\n  A{i} --> B\n```\n" * (i % 7 + 1) for i in range(60)}
-    packed = Packed(notes.items())
+    packed = Packed(notes.items(), keep_as_is)
     assert dict(packed) == notes
-    chunks: PackedChunks[str] = PackedChunks()
+    chunks: PackedChunks[str] = PackedChunks(keep_as_is)
     for path, text in notes.items():
         chunks.add(path, text.split("\n"))
     assert list(chunks) == [line for text in notes.values() for line in text.split("\n")]

@@ -15,7 +15,7 @@ from .files import InputError, SourceText, decode, encode, expand_paths, read_so
 from .fixing import FixOutcome, fix_to_fixed_point
 from .ignore import PathFilter
 from .model import Finding, LineIndex
-from .packed import Packed, PackedChunks
+from .packed import KEEP_AS_IS, Packed, PackedChunks
 from .runner import NoteChecker, NoteFailure
 
 
@@ -75,9 +75,10 @@ class _Run:
     reporters all findings, so a large run keeps something of each note to its end: packed,
     and the facts of each run-level rule apart, unpacked for that rule alone."""
 
-    def __init__(self, checker: NoteChecker) -> None:
+    def __init__(self, checker: NoteChecker, keep_as_is: int = 0) -> None:
         self.checker = checker
-        self.results: Packed[NoteResult] = Packed()  # each note's findings and suppressions, in the run's order
+        self.keep_as_is = keep_as_is  # notes whose result is not packed
+        self.results: Packed[NoteResult] = Packed(keep_as_is=keep_as_is)  # findings and suppressions, in the run's order
         self.lines: dict[str, LineIndex | None] = {}
         self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
         self.failures: list[FileProblem] = []
@@ -97,7 +98,7 @@ class _Run:
             self.results[path] = NoteResult(path, outcome.findings, suppressions=outcome.suppressions)
             self.lines[path] = outcome.lines
             for code, facts in outcome.facts.items():
-                self.facts.setdefault(code, Packed())[path] = facts
+                self.facts.setdefault(code, Packed(keep_as_is=self.keep_as_is))[path] = facts
         settings, rules = self.checker.settings, self.checker.rules
         run_findings = self._run_findings()
         if last:
@@ -163,9 +164,9 @@ def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin
     """Check files, folders and globs (`-`: `stdin`) together: run-level rules see them all.
     Notes are checked in `jobs` processes, with the results kept in `cache_dir` reused."""
     settings = settings or Settings()
-    report = RunReport(findings=(findings := PackedChunks()))
+    report = RunReport(findings=(findings := PackedChunks(KEEP_AS_IS)), texts=Packed(keep_as_is=KEEP_AS_IS))
     with NoteChecker(settings, jobs, cache_dir) as checker:
-        run = _Run(checker)
+        run = _Run(checker, KEEP_AS_IS)
         for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin)), last=True):
             findings.add(path, found)
     report.problems.extend(run.failures)

@@ -14,8 +14,9 @@ from typing import Any, TypeVar, overload
 T = TypeVar("T")
 V = TypeVar("V")
 
-# The first values are kept as they are: a run this small needs no packing, and packing (about
-# 0.3 ms a note) would be most of a run answered from the cache.
+# How many first values `check` keeps as they are: a run this small needs no packing, and
+# packing (about 0.3 ms a note) would be most of a run answered from the cache. (`fix` takes
+# far longer a note, and holds more of each: it packs everything.)
 KEEP_AS_IS = 1000
 # The first values packed (this much of them) are the dictionary the later ones are compressed
 # with: notes of one run share much (Markdown around the diagrams, the model's class names,
@@ -29,14 +30,15 @@ Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_as_is: int) -> None:
+        self._keep_as_is = keep_as_is
         self._kept = 0  # values kept as they are
         self._learned = b""
         self._dictionary: bytes | None = None  # once learned, never changes
         self._primed: Any = None  # a compressor that has read the dictionary: copied for each value
 
     def pack(self, value: object) -> Stored:
-        if self._kept < KEEP_AS_IS:
+        if self._kept < self._keep_as_is:
             self._kept += 1
             return (value,)
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
@@ -59,11 +61,11 @@ class _Packer:
 
 
 class Packed(MutableMapping[str, V]):
-    """A mapping by path whose values are kept packed."""
+    """A mapping by path whose values are kept packed (but the first `keep_as_is`)."""
 
-    def __init__(self, items: Iterable[tuple[str, V]] = ()) -> None:
+    def __init__(self, items: Iterable[tuple[str, V]] = (), keep_as_is: int = 0) -> None:
         self._packed: dict[str, Stored] = {}
-        self._packer = _Packer()
+        self._packer = _Packer(keep_as_is)
         for key, value in items:
             self[key] = value
 
@@ -97,10 +99,10 @@ class PackedChunks(Sequence[T]):
     """A long list kept as packed chunks (a note's findings, say), each unpacked as it is read.
     It reads like a list: iteration, len, indexing and == with any sequence."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_as_is: int = 0) -> None:
         self._chunks: list[tuple[str, Stored]] = []  # (label, packed items), in order
         self._ends: list[int] = []  # the number of items up to the end of each chunk
-        self._packer = _Packer()
+        self._packer = _Packer(keep_as_is)
 
     def add(self, label: str, items: list[T]) -> None:
         if items:
