@@ -66,3 +66,25 @@ def test_front_matter_with_blank_lines_and_comments_is_one_block():
     assert diagram.front_matter.config == {"theme": "dark"}
     assert diagram.header.text == "gantt"
 
+
+
+def test_block_lines_keep_their_kind_and_number():
+    block_lines = [
+        "---", "---", "title: x", "---",  # `---` straight after the opening is YAML
+        "%%{init: {'theme': 'base',", "  'look': 'neo'}}%%", "", "  ",
+        "flowchart LR", "  A --> B", "%%", "  %% a comment", "%%{unclosed", "", "  C", "---",
+    ]
+    text = "```mermaid\n" + "\n".join(block_lines) + "\n```\n"
+    diagram = parse_block(blocks(text)[0])
+    assert (diagram.front_matter.text, diagram.front_matter.close_line) == ("---\ntitle: x\n", 3)
+    assert [d.start[0] for d in diagram.directives] == [4, 12]
+    assert [(c.number, c.text) for c in diagram.comments] == [(11, "  %% a comment")]
+    assert (diagram.header.number, diagram.header.text) == (8, "flowchart LR")
+    assert [(b.number, b.text) for b in diagram.body] == [(9, "  A --> B"), (10, "%%"), (14, "  C"), (15, "---")]
+
+
+def test_unclosed_front_matter_takes_every_line():
+    diagram = parse_block(blocks("```mermaid\n---\ntitle: x\nflowchart LR\n  A\n```\n")[0])
+    assert diagram.front_matter.close_line is None
+    assert diagram.front_matter.text == "title: x\nflowchart LR\n  A\n"
+    assert diagram.header is None

@@ -48,12 +48,12 @@ def parse_block(block: Block) -> Diagram:
             directives.append(_directive(token, line))
         elif item.data == "comment":
             comments.append(BodyLine(line, token.value.rstrip("\n")))
-        elif item.data == "text":
-            text_line = BodyLine(line, token.value.rstrip("\n"))
-            if header is None:
-                header = text_line
-            else:
-                body.append(text_line)
+        elif item.data == "text":  # a run of text lines
+            for offset, text in enumerate(token.value[:-1].split("\n")):
+                if header is None:
+                    header = BodyLine(line + offset, text)
+                else:
+                    body.append(BodyLine(line + offset, text))
     misplaced = front_matter is None and header is not None and header.text.strip() == "---"
     return Diagram(block, front_matter, misplaced, directives, comments, header, body)
 
@@ -69,10 +69,9 @@ def _first_token(item: Tree) -> Token:
 
 
 def _front_matter(item: Tree, open_line: int) -> FrontMatter:
-    lines = [child.children[0].value for child in item.children[1:] if child.data == "fm_line"]
-    closed = any(isinstance(c, Tree) and c.data == "fm_close" for c in item.children[1:])
-    text = "".join(lines)
-    close_line = open_line + 1 + len(lines) if closed else None
+    text = "".join(child.children[0].value for child in item.children[1:] if child.data == "fm_lines")
+    closed = any(child.data == "fm_close" for child in item.children[1:])
+    close_line = open_line + 1 + text.count("\n") if closed else None
     front = FrontMatter(open_line, close_line, text)
     try:
         node, front.data = load_with_nodes(text)
