@@ -5,13 +5,14 @@ it again."""
 from __future__ import annotations
 
 import dataclasses
+import random
 from pathlib import Path
 
 import pytest
 
 from mermaid_lint.engine import load_note
 from mermaid_lint.files import source_from_text
-from mermaid_lint.meaning import block_meaning, differences, with_lines
+from mermaid_lint.meaning import _respaced, block_meaning, differences, with_lines
 from mermaid_lint.parsing import parse_block
 
 from conftest import FIXTURES
@@ -50,3 +51,28 @@ def test_an_edit_outside_the_body_reuses_its_parse():
     assert inside.model is not before.model and not differences(before, inside, frozenset())
     relabelled = with_lines(diagram, [line.replace("B", "C") for line in lines])
     assert differences(before, relabelled, frozenset())
+
+
+# Lines a whitespace edit can turn into another kind: front-matter, comments, directives.
+TRICKY_LINES = ["  ---", "---", "%% ", "  %%x ", "%%{init: {}}%%", " %%{open", "}%%  ", "\t", "   "]
+
+
+@pytest.mark.parametrize("path", NOTES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_a_respaced_block_splits_as_the_block_grammar_splits_it(path: Path):
+    # Re-indentation and trailing whitespace are checked without the block grammar; whatever
+    # spaces and tabs change, the shortcut must give what the grammar gives, or step aside.
+    rng = random.Random(str(path.name))
+    for diagram in diagrams_of(path):
+        for _ in range(8):
+            lines = list(diagram.block.lines)
+            for _ in range(2):
+                lines.insert(rng.randrange(len(lines) + 1), rng.choice(TRICKY_LINES))
+            base = parse_block(dataclasses.replace(diagram.block, lines=lines, line_starts=[0] * len(lines)))
+            edited = [rng.choice([line, line.strip(" \t"), "  " + line, line + " \t"]) for line in lines]
+            edited = edited[: len(edited) - rng.randrange(3)]
+            block = dataclasses.replace(base.block, lines=edited, line_starts=[0] * len(edited))
+            shortcut = _respaced(base, block)
+            if shortcut is not None:
+                parsed = parse_block(block)
+                for field in ("front_matter", "misplaced_front_matter", "directives", "comments", "header", "body"):
+                    assert getattr(shortcut, field) == getattr(parsed, field), (field, edited)

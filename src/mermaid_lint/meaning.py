@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from .mermaid.effective import applied_config
-from .model import Diagram, Meaning, Note
+from .model import Block, BodyLine, Diagram, Meaning, Note
 
 # Diagram types whose tree is built from indentation.
 INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "treeView-beta"})
@@ -88,12 +88,53 @@ def block_meaning(diagram: Diagram) -> Content:
 
 def with_lines(diagram: Diagram, lines: list[str]) -> Content:
     """The meaning the diagram would have with these lines, for a rule to check its edits."""
-    block = diagram.block
-    from .parsing import parse_block  # here: rules import this module, `explain` and cached runs need no Lark
+    block = dataclasses.replace(diagram.block, lines=list(lines), line_starts=[0] * len(lines))
+    changed = _respaced(diagram, block)
+    if changed is None:
+        from .parsing import parse_block  # here: rules import this module, `explain` and cached runs need no Lark
 
-    changed = parse_block(dataclasses.replace(block, lines=list(lines), line_starts=[0] * len(lines)))
+        changed = parse_block(block)
     changed.share_body_parse(diagram)
     return block_meaning(changed)
+
+
+def _respaced(diagram: Diagram, block: Block) -> Diagram | None:
+    """The diagram with `block`'s lines when they differ from its own only in spaces and tabs
+    around text, comment and blank lines, or in blank lines left out at the end: the block
+    grammar would split them the same way, so only the body may need parsing again. None for
+    any other change."""
+    old_lines, new_lines = diagram.block.lines, block.lines
+    covered = set()  # lines inside front-matter or a directive: their whitespace is their text
+    if diagram.front_matter is not None:
+        front = diagram.front_matter
+        covered.update(range(front.open_line, (front.close_line if front.close_line is not None else len(old_lines)) + 1))
+    for directive in diagram.directives:
+        covered.update(range(directive.start[0], directive.end[0] + 1))
+    dropped = range(len(new_lines), len(old_lines))
+    if any(old_lines[number].strip(" \t") or number in covered for number in dropped):
+        return None
+    text_lines = {line.number for line in ([diagram.header] if diagram.header else []) + diagram.body}
+    comment_lines = {line.number for line in diagram.comments}
+    retexted = {}
+    for number, (old, new) in enumerate(zip(old_lines, new_lines)):
+        if old == new:
+            continue
+        kept = old.strip(" \t")
+        if new.strip(" \t") != kept or number in covered:
+            return None
+        if number == 0 and kept.startswith("---"):
+            return None  # `---` moved to the first column of the first line opens front-matter
+        if number in comment_lines and len(kept) == 2:
+            return None  # `%%` needs a character after it to stay a comment
+        if number in text_lines or number in comment_lines:  # else a blank line, which stays one
+            retexted[number] = BodyLine(number, new)
+    return dataclasses.replace(
+        diagram,
+        block=block,
+        header=diagram.header and retexted.get(diagram.header.number, diagram.header),
+        body=[retexted.get(line.number, line) for line in diagram.body],
+        comments=[retexted.get(line.number, line) for line in diagram.comments],
+    )
 
 
 def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[int]:
