@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import yaml
 
@@ -120,3 +122,19 @@ def test_data_json_cannot_hold_is_not_kept(temp_folder):
     text = "1: one\nday: 2024-01-02\n"
     assert yaml_loader.load_data_file(text, yaml.SafeLoader) == yaml.safe_load(text)
     assert list(temp_folder.glob(".mermaid-lint-data-*.json")) == []
+
+
+def test_plain_scalars_are_judged_as_pure_pyyaml_judges_them(monkeypatch):
+    # The normalizer writes a string unquoted only when YAML reads it back unchanged; libyaml
+    # decides that faster and must decide it the same way, whatever characters a value mixes.
+    from mermaid_lint import yaml_layout
+
+    pieces = list("ab01 .:-#'\"@`!%&*?|>{}[],~=+_/\\\t") + [
+        "yes", "no", "null", "2024-01-01", "1e3", "0x1F", ".inf", "~", "<<", "é", "\u00a0", "\u2028", "\x85", "😀"]
+    rng = random.Random(5)
+    values = {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(20_000)}
+    quick = {value: yaml_layout.plain_ok.__wrapped__(value) for value in values}
+    monkeypatch.setattr(yaml_layout, "QuickSafeLoader", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_layout, "QuickJsonSchemaLoader", JsonSchemaLoader)
+    assert {value: yaml_layout.plain_ok.__wrapped__(value) for value in values} == quick
+    assert sum(quick.values()) > 1_000  # and plenty of them may stay unquoted

@@ -16,7 +16,7 @@ from typing import Any, Union
 
 import yaml
 
-from .yaml_loader import JsonSchemaLoader, QuickJsonSchemaLoader
+from .yaml_loader import JsonSchemaLoader, QuickJsonSchemaLoader, QuickSafeLoader
 
 UNSUPPORTED_TOKENS = (
     yaml.AnchorToken, yaml.AliasToken, yaml.TagToken, yaml.FlowMappingStartToken,
@@ -252,7 +252,7 @@ def plain_ok(value: str) -> bool:
         return False
     document = f"k: {value}\n"
     try:
-        return yaml.safe_load(document) == {"k": value} == yaml.load(document, Loader=JsonSchemaLoader)
+        return yaml.load(document, Loader=QuickSafeLoader) == {"k": value} == yaml.load(document, Loader=QuickJsonSchemaLoader)
     except yaml.YAMLError:
         return False
 

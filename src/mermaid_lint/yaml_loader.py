@@ -34,8 +34,9 @@ if getattr(yaml, "__with_libyaml__", False):
         yaml_implicit_resolvers = JsonSchemaLoader.yaml_implicit_resolvers
 
 
-# The fastest loader at hand, for callers that need no error message.
+# The fastest loaders at hand, for callers that need no error message.
 QuickJsonSchemaLoader: type = FastJsonSchemaLoader or JsonSchemaLoader
+QuickSafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose_and_construct(loader_class: type, text: str) -> tuple[yaml.Node | None, Any]:
