@@ -34,6 +34,7 @@ Version = tuple[int, int, int]
 Path = tuple[str, ...]
 
 
+@functools.cache  # rules ask for the same few versions thousands of times
 def version_tuple(version: str) -> Version:
     """Parse "11.4.1", "v11.4.1", "11.4" or "11.4.1-b.14" into (11, 4, 1).
 
@@ -212,8 +213,12 @@ class MermaidKnowledge:
             node = self._children_of(spec)
             children, free = node.children, node.free_children
 
-    def _resolve(self, path: Path) -> list[Mapping[str, Any]] | None:
-        chain = list(self._walk(tuple(path)))
+    def _resolve(self, path: Path) -> tuple[Mapping[str, Any], ...] | None:
+        return self._resolved(tuple(path))
+
+    @functools.cache  # noqa: B019 - one instance (load()), alive as long as the process
+    def _resolved(self, path: Path) -> tuple[Mapping[str, Any], ...] | None:
+        chain = tuple(self._walk(path))
         if not path or len(chain) != len(path) or chain[-1] is None:
             return None
         return chain  # type: ignore[return-value]
@@ -265,6 +270,10 @@ class MermaidKnowledge:
         Known mistakes first (``graph`` -> ``flowchart``), then a case-insensitive
         match, then difflib among the keys allowed at that level.
         """
+        return self._suggested(tuple(path))
+
+    @functools.cache  # noqa: B019 - as _resolved; notes repeat the same unknown keys
+    def _suggested(self, path: Path) -> str | None:
         *parent, name = path
         if not parent:
             mis = self.data.get("misnamed_sections", {}).get(name)

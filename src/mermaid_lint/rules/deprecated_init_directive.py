@@ -97,7 +97,7 @@ class DeprecatedInitDirective(Rule):
         migration.blocked = self._placement_problem(diagram, inits)
         layout = None
         if not migration.blocked:
-            layout = copy.deepcopy(readable_front_matter(diagram)) if diagram.front_matter else Layout(Mapping(), 2)
+            layout = readable_front_matter(diagram) if diagram.front_matter else Layout(Mapping(), 2)
             if layout is None:
                 migration.blocked = ("the front-matter holds YAML this tool does not rewrite (a comment, an anchor, "
                                      "a second `---`, a value over several lines)")
@@ -111,6 +111,7 @@ class DeprecatedInitDirective(Rule):
             migration.blocked = _merge_conflict([front_matter_config(diagram), *values])
         if migration.blocked:
             return migration
+        layout = copy.deepcopy(layout)  # read() shares it; the merge below changes it
         config = _config_mapping(layout.root)
         if config is None:
             migration.blocked = "the front-matter `config` is not a mapping"
