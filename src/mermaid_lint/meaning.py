@@ -23,6 +23,8 @@ from .model import Block, BodyLine, Diagram, Meaning, Note
 INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "treeView-beta"})
 # Mindmap lines that decorate the node before them instead of making one.
 DECORATION = re.compile(r"(?:::icon\(|:::)")
+# A quoted string (to its closing quote, across lines), a line break, or a word.
+STATEMENT_TOKEN = re.compile(r'"[^"]*"?|\n|[^\s"]+')
 # Model fields that say where something is, not what it is.
 POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)s?$")
 
@@ -190,11 +192,9 @@ def _body_lines(diagram: Diagram) -> list[str]:
 def _statements(lines: list[str]) -> tuple[tuple[str, ...], ...]:
     """Non-blank lines as tokens; a quoted string is one token, its whitespace kept, even
     across lines."""
-    text = "\n".join(lines)
     statements: list[tuple[str, ...]] = []
     current: list[str] = []
-    for match in re.finditer(r'"[^"]*"?|\n|[^\s"]+', text):
-        token = match.group()
+    for token in STATEMENT_TOKEN.findall("\n".join(lines)):
         if token == "\n":
             if current:
                 statements.append(tuple(current))

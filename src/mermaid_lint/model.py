@@ -264,6 +264,13 @@ class Diagram:
         kind = self.diagram_type
         return parse_body(kind, self._body_source()) if kind else None
 
+    @cached_property
+    def config_entries(self) -> tuple[Any, ...]:
+        """The keys its config sets (mermaid.effective.ConfigEntry), once: many rules read them."""
+        from .mermaid.effective import read_config_entries
+
+        return tuple(read_config_entries(self))
+
     def share_body_parse(self, other: Diagram) -> None:
         """Take `other`'s parsed body when this body reads the same text (an edit of
         front-matter, directives, comments or final blank lines): it depends on nothing else."""

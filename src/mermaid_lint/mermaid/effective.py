@@ -131,9 +131,9 @@ class ConfigEntry:
         return ".".join(self.path)
 
 
-def config_entries(diagram: Diagram) -> Iterator[ConfigEntry]:
+def read_config_entries(diagram: Diagram) -> Iterator[ConfigEntry]:
     """Every key set in front-matter `config` and in init directives (dropped ones too: what
-    the author wrote), outermost keys first."""
+    the author wrote), outermost keys first. Rules read them as `Diagram.config_entries`."""
     if diagram.front_matter:
         config = diagram.front_matter.config
         for path, located in diagram.front_matter.locations.items():
@@ -183,4 +183,4 @@ def target_version(diagram: Diagram, note: Note, configured: str | None, default
 
 def theme_variable_entries(diagram: Diagram) -> Iterator[ConfigEntry]:
     """The keys set under `themeVariables` (at any depth)."""
-    return (entry for entry in config_entries(diagram) if entry.path[0] == "themeVariables" and len(entry.path) > 1)
+    return (entry for entry in diagram.config_entries if entry.path[0] == "themeVariables" and len(entry.path) > 1)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..mermaid.effective import config_entries
 from ..model import Severity
 from .base import Rule
 
@@ -43,7 +42,7 @@ class ConfigSectionMismatch(Rule):
         own = knowledge.section_for_diagram(diagram_type) if diagram_type else None
         if own is None:
             return  # unknown or section-less diagram type: nothing to compare with
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             if len(entry.path) != 1:
                 continue
             spec = knowledge.key_spec(entry.path)

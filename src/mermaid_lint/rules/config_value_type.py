@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 from ..mermaid import load
-from ..mermaid.effective import config_entries
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
@@ -58,7 +57,7 @@ class ConfigValueType(Rule):
     def check_diagram(self, diagram, ctx):
         knowledge = load()
         block = diagram.block
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             if entry.path[0] == "themeVariables" or entry.value is None:
                 continue  # theme variables are strings by nature; null is another matter
             spec = knowledge.key_spec(entry.path)

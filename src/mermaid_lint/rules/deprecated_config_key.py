@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ..mermaid import load, version_tuple
-from ..mermaid.effective import config_entries
 from ..model import Severity
 from .base import Rule
 
@@ -39,7 +38,7 @@ class DeprecatedConfigKey(Rule):
         knowledge = load()
         version = ctx.target_version(diagram)
         target = version_tuple(version.version)
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             deprecation = knowledge.deprecation(entry.path)
             if not deprecation or not knowledge.is_known_key(entry.path, version.version):
                 continue

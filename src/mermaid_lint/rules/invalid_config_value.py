@@ -3,7 +3,6 @@ from __future__ import annotations
 import difflib
 
 from ..mermaid import load
-from ..mermaid.effective import config_entries
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
@@ -60,7 +59,7 @@ class InvalidConfigValue(Rule):
         knowledge = load()
         block = diagram.block
         version = ctx.target_version(diagram)
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             value = entry.value
             if entry.path[0] == "themeVariables" or isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 continue

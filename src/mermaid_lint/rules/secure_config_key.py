@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..mermaid.effective import config_entries
 from ..model import Severity
 from .base import Rule
 
@@ -33,7 +32,7 @@ class SecureConfigKey(Rule):
     def check_diagram(self, diagram, ctx):
         knowledge = load()
         version = ctx.target_version(diagram)
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             name = entry.path[-1]
             if entry.path[0] == "themeVariables" or not knowledge.is_secure_key(name):
                 continue

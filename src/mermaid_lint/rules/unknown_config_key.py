@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ..mermaid import load
-from ..mermaid.effective import config_entries
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
@@ -42,7 +41,7 @@ class UnknownConfigKey(Rule):
         block = diagram.block
         version = ctx.target_version(diagram)
         reported: set[tuple] = set()
-        for entry in config_entries(diagram):
+        for entry in diagram.config_entries:
             path, located, directive = entry.path, entry.located, entry.directive
             if path[0] == "themeVariables" or any(path[:i] in reported for i in range(1, len(path))):
                 continue  # theme variables have their own rule; report only the outermost key
