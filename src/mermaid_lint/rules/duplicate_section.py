@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from array import array
 from dataclasses import dataclass
 
 from ..model import Edit, Meaning, Severity
 from .base import FixSafety, Rule
-
-SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -25,7 +22,8 @@ class SectionFacts:
 
 
 def _normalise(text: str) -> str:
-    return SPACES.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends."""
+    return " ".join(text.split())
 
 
 def _line_digests(lines) -> array:
