@@ -208,3 +208,23 @@ def test_a_bug_in_a_fix_round_fails_that_note_only(vault: Path, small_batches, m
         (str(victim), "internal error: ValueError('meaning bug'); the file was left unchanged")]
     assert victim.read_bytes() == original_text
     assert report.changes and str(victim) not in report.changes
+
+
+def test_a_fix_loads_each_text_of_a_note_once(monkeypatch):
+    """Each round's safety net and the check after it read the same texts: a note in a small
+    run is parsed once per text it goes through, not once per look at it."""
+    from mermaid_lint.api import fix_text
+
+    text = (GUIDES / "future-of-ai-built-with-llama.md").read_text(encoding="utf-8")
+    loaded: list[str] = []
+    load_note = runner.load_note
+
+    def counted(path, source, mermaid_file):
+        loaded.append(source.text)
+        return load_note(path, source, mermaid_file)
+
+    monkeypatch.setattr(runner, "load_note", counted)
+    monkeypatch.setattr(runner, "_recent_notes", type(runner._recent_notes)())
+    fixed, _ = fix_text(text)
+    assert fixed != text and loaded[0] == text and loaded[-1] == fixed
+    assert len(loaded) == len(set(loaded))  # the round's texts, each once

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import traceback
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -23,7 +23,7 @@ from .engine import NoteResult, check_note, load_note
 from .files import SourceText, is_mermaid_file
 from .fixing import FixStep, fix_step
 from .meaning import note_meaning
-from .model import Fix
+from .model import Fix, Note
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -60,10 +60,28 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+# The notes this process loaded last, parsed bodies and all. A round of `fix` loads a note's
+# new text for the safety net, and the check that follows loads that text again (and in a
+# small run, the next round and the round's own check of the old text meet it once more).
+RECENT_NOTES = 16
+_recent_notes: OrderedDict[tuple[str, str, bool, str], Note] = OrderedDict()
+
+
+def _load(path: str, source: SourceText) -> Note:
+    key = (path, source.text, source.bom, source.newline)
+    note = _recent_notes.get(key)
+    if note is not None:
+        _recent_notes.move_to_end(key)
+        return note
+    note = _recent_notes[key] = load_note(path, source, is_mermaid_file(Path(path)))
+    if len(_recent_notes) > RECENT_NOTES:
+        _recent_notes.popitem(last=False)
+    return note
+
+
 def check_one(path: str, source: SourceText, settings: Any, rules: list) -> NoteResult | NoteFailure:
     try:
-        note = load_note(path, source, is_mermaid_file(Path(path)))
-        return check_note(note, settings, rules)
+        return check_note(_load(path, source), settings, rules)
     except Exception as error:  # a bug must not stop the other notes
         return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
 
@@ -71,7 +89,7 @@ def check_one(path: str, source: SourceText, settings: Any, rules: list) -> Note
 def fix_one(path: str, source: SourceText, fixes: list[Fix], settings: Any, rules: list) -> FixStep | NoteFailure:
     """One round of `fix` on one note: its fixes applied and the safety net's meaning check."""
     def describe(path: str, text: str):
-        return note_meaning(load_note(path, SourceText(text, source.bom, source.newline), is_mermaid_file(Path(path))))
+        return note_meaning(_load(path, SourceText(text, source.bom, source.newline)))
 
     try:
         return fix_step(path, source.text, fixes, describe)
