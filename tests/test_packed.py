@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
+
 import pytest
 
 from mermaid_lint import packed as packing
-from mermaid_lint.packed import Packed, PackedChunks
+from mermaid_lint.packed import Packed, PackedChunks, Pickled
 
 
 @pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
@@ -45,3 +48,22 @@ def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch, ke
     for path, text in notes.items():
         chunks.add(path, text.split("\n"))
     assert list(chunks) == [line for text in notes.values() for line in text.split("\n")]
+
+
+def test_a_pickled_list_reads_like_the_list_and_is_kept_as_it_came(keep_as_is: int):
+    loads_calls = []
+
+    def loads(data: bytes) -> list:
+        loads_calls.append(data)
+        return pickle.loads(data)
+
+    pickled = Pickled(zlib.compress(pickle.dumps([3, 1, 2])), 3, loads)
+    assert len(pickled) == 3 and not loads_calls  # its length is known without unpickling it
+    assert pickled == [3, 1, 2] and list(pickled) == [3, 1, 2] and pickled[-1] == 2
+    assert pickle.loads(pickle.dumps(pickled)) == [3, 1, 2]  # pickles as the list it holds
+    chunks: PackedChunks[int] = PackedChunks(keep_as_is)
+    chunks.add("a", pickled)
+    chunks.add("b", [4])
+    packed: Packed[Pickled] = Packed([("a", pickled)], keep_as_is)
+    assert packed["a"] is pickled  # not unpickled and packed again
+    assert chunks == [3, 1, 2, 4] and len(chunks) == 4 and chunks[1] == 1

@@ -8,7 +8,10 @@ one transaction per few hundred new results); whatever cannot be read there is a
 an error.
 
 Results are pickled. The cache folder sits in the user's project where anyone could put a
-crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else.
+crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else. A
+result's findings are stored apart, compressed, and a run keeps them so (`packed.Pickled`)
+until it reports them: what the run needs at once (run-level facts, line index,
+suppressions) is all that is unpickled when a row is read.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import pickle
 import sqlite3
 import sys
 import time
-from dataclasses import asdict
+import zlib
+from dataclasses import asdict, replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -29,9 +33,10 @@ from typing import Any
 from . import __version__
 from .files import SourceText
 from .grammars import grammar_dir
+from .packed import Pickled
 
 DATABASE = "results.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
 LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
@@ -108,26 +113,32 @@ class ResultCache:
     def __init__(self, directory: Path | None, settings: Any) -> None:
         self.directory = directory
         self._fingerprint = fingerprint(settings) if directory is not None else ""
-        self._unsaved: dict[str, tuple[str, bytes]] = {}  # path -> (digest, pickled result)
+        # path -> (digest, pickled result without its findings, compressed findings, how many)
+        self._unsaved: dict[str, tuple[str, bytes, bytes, int]] = {}
         self._db: sqlite3.Connection | None = None
         self._db_failed = directory is None
         self._unwritable = False  # a write failed: the rest of the run only reads
 
     def get(self, path: str, digest: str) -> Any | None:
+        """The note's result (a NoteResult whose findings are `Pickled`), if stored."""
         if self._db_failed:
             return None
-        row = self._query("SELECT digest, result FROM results WHERE fingerprint = ? AND path = ?",
-                          (self._fingerprint, path))
+        row = self._query("SELECT digest, result, findings, finding_count FROM results "
+                          "WHERE fingerprint = ? AND path = ?", (self._fingerprint, path))
         if row is None or row[0] != digest:
             return None
         try:
-            return _loads(row[1])
+            result = _loads(row[1])
+            result.findings = Pickled(row[2], row[3], _loads)
         except Exception:  # a damaged or foreign row: compute it again
             return None
+        return result
 
     def put(self, path: str, digest: str, result: Any) -> None:
         if not (self._db_failed or self._unwritable):
-            self._unsaved[path] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            findings = zlib.compress(pickle.dumps(result.findings, pickle.HIGHEST_PROTOCOL), 1)
+            rest = pickle.dumps(replace(result, findings=[]), pickle.HIGHEST_PROTOCOL)
+            self._unsaved[path] = (digest, rest, findings, len(result.findings))
             if len(self._unsaved) >= ROWS_PER_WRITE:
                 self._write()
 
@@ -139,13 +150,13 @@ class ResultCache:
         """The unsaved results in one transaction; to finish a run, also mark the rows of
         these settings as used today and delete the long-unused ones."""
         today = int(time.time() // 86400)
-        rows = [(self._fingerprint, path, digest, blob, today) for path, (digest, blob) in self._unsaved.items()]
+        rows = [(self._fingerprint, path, *row, today) for path, row in self._unsaved.items()]
         self._unsaved.clear()
         if self._db_failed or self._unwritable or self._connection() is None:
             return
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
                 if finish:
                     self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
                                      (today, self._fingerprint, today))
@@ -192,7 +203,8 @@ class ResultCache:
                         connection.execute("DROP TABLE IF EXISTS results")
                         connection.execute(
                             "CREATE TABLE results (fingerprint TEXT NOT NULL, path TEXT NOT NULL, "
-                            "digest TEXT NOT NULL, result BLOB NOT NULL, used INTEGER NOT NULL, "
+                            "digest TEXT NOT NULL, result BLOB NOT NULL, findings BLOB NOT NULL, "
+                            "finding_count INTEGER NOT NULL, used INTEGER NOT NULL, "
                             "PRIMARY KEY (fingerprint, path))")
                         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return connection

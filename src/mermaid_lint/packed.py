@@ -7,7 +7,7 @@ from __future__ import annotations
 import pickle
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from itertools import accumulate
 from typing import Any, TypeVar, overload
 
@@ -27,6 +27,50 @@ DICTIONARY_SIZE = 16 * 1024
 Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
 
 
+class Pickled(Sequence[T]):
+    """A list that came pickled and compressed (a note's findings read from the results cache)
+    and is kept so: each read unpickles it with `loads`. Packing keeps it as it is (it is
+    packed already); pickling it pickles the list."""
+
+    __slots__ = ("_data", "_length", "_loads")
+
+    def __init__(self, data: bytes, length: int, loads: Callable[[bytes], list[T]]) -> None:
+        self._data = data  # zlib-compressed pickle
+        self._length = length
+        self._loads = loads
+
+    def items(self) -> list[T]:
+        return self._loads(zlib.decompress(self._data))
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.items()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return self.items() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compares like a list
+
+    def __reduce__(self) -> tuple:
+        return list, (self.items(),)
+
+    def __repr__(self) -> str:
+        return f"Pickled({self.items()!r})"
+
+
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
@@ -38,6 +82,8 @@ class _Packer:
         self._primed: Any = None  # a compressor that has read the dictionary: copied for each value
 
     def pack(self, value: object) -> Stored:
+        if isinstance(value, Pickled):
+            return (value,)
         if self._kept < self._keep_as_is:
             self._kept += 1
             return (value,)
@@ -104,7 +150,7 @@ class PackedChunks(Sequence[T]):
         self._ends: list[int] = []  # the number of items up to the end of each chunk
         self._packer = _Packer(keep_as_is)
 
-    def add(self, label: str, items: list[T]) -> None:
+    def add(self, label: str, items: Sequence[T]) -> None:
         if items:
             self._chunks.append((label, self._packer.pack(items)))
             self._ends.append(len(self) + len(items))
