@@ -65,5 +65,9 @@ def test_a_pickled_list_reads_like_the_list_and_is_kept_as_it_came(keep_as_is: i
     chunks.add("a", pickled)
     chunks.add("b", [4])
     packed: Packed[Pickled] = Packed([("a", pickled)], keep_as_is)
-    assert packed["a"] is pickled  # not unpickled and packed again
+    if keep_as_is:  # unpickled once, then read as it is
+        loads_calls.clear()
+        assert packed["a"] == [3, 1, 2] and packed["a"] is packed["a"] and not loads_calls
+    else:
+        assert packed["a"] is pickled  # not unpickled and packed again
     assert chunks == [3, 1, 2, 4] and len(chunks) == 4 and chunks[1] == 1

@@ -30,7 +30,8 @@ Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
 class Pickled(Sequence[T]):
     """A list that came pickled and compressed (a note's findings read from the results cache)
     and is kept so: each read unpickles it with `loads`. Packing keeps it as it is (it is
-    packed already); pickling it pickles the list."""
+    packed already), but among the values kept as they are it is unpickled once; pickling it
+    pickles the list."""
 
     __slots__ = ("_data", "_length", "_loads")
 
@@ -82,10 +83,10 @@ class _Packer:
         self._primed: Any = None  # a compressor that has read the dictionary: copied for each value
 
     def pack(self, value: object) -> Stored:
-        if isinstance(value, Pickled):
-            return (value,)
         if self._kept < self._keep_as_is:
             self._kept += 1
+            return (value.items() if isinstance(value, Pickled) else value,)
+        if isinstance(value, Pickled):  # packed already
             return (value,)
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if self._dictionary is None:
