@@ -39,6 +39,9 @@ DATABASE = "results.sqlite3"
 SCHEMA_VERSION = 2
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
+# At the end of each run (both find their rows by an index).
+MARK_USED = "UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?"
+DELETE_UNUSED = "DELETE FROM results WHERE used < ?"
 LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
 ROWS_PER_WRITE = 256  # new results written in one transaction
 # Parsers whose behaviour is part of a result; an upgrade must invalidate.
@@ -158,9 +161,8 @@ class ResultCache:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
                 if finish:
-                    self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
-                                     (today, self._fingerprint, today))
-                    self._db.execute("DELETE FROM results WHERE used < ?", (today - KEEP_DAYS,))
+                    self._db.execute(MARK_USED, (today, self._fingerprint, today))
+                    self._db.execute(DELETE_UNUSED, (today - KEEP_DAYS,))
         except sqlite3.Error:  # locked for too long, read-only, disk full: results are only not kept
             self._unwritable = True
 
@@ -206,6 +208,9 @@ class ResultCache:
                             "digest TEXT NOT NULL, result BLOB NOT NULL, findings BLOB NOT NULL, "
                             "finding_count INTEGER NOT NULL, used INTEGER NOT NULL, "
                             "PRIMARY KEY (fingerprint, path))")
+                        # MARK_USED and DELETE_UNUSED must not read every row (tens of MB).
+                        connection.execute("CREATE INDEX results_by_settings_and_use ON results (fingerprint, used)")
+                        connection.execute("CREATE INDEX results_by_use ON results (used)")
                         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return connection
             except sqlite3.Error as error:
