@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from mermaid_lint import packed as packing
-from mermaid_lint.packed import Packed, PackedChunks, Pickled
+from mermaid_lint.packed import Packed, PackedChunks, Pickled, merge_sorted
 
 
 @pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
@@ -37,6 +37,12 @@ def test_packed_chunks_read_like_the_list_they_hold(keep_as_is: int):
     chunks.sort_chunks()
     assert list(chunks) == [1, 2, 3, 4, 5] and chunks[3] == 4
     assert not PackedChunks() and PackedChunks() == []
+
+
+def test_short_and_long_values_read_back(keep_as_is: int):
+    values = {"empty": [], "short": ["x"] * 3, "long": [f"finding {i}" for i in range(200)]}
+    packed = Packed(values.items(), keep_as_is)
+    assert dict(packed) == values
 
 
 def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch, keep_as_is: int):
@@ -71,3 +77,13 @@ def test_a_pickled_list_reads_like_the_list_and_is_kept_as_it_came(keep_as_is: i
     else:
         assert packed["a"] is pickled  # not unpickled and packed again
     assert chunks == [3, 1, 2, 4] and len(chunks) == 4 and chunks[1] == 1
+
+
+def test_items_merged_into_a_pickled_list_read_in_order():
+    pickled = Pickled(zlib.compress(pickle.dumps([(1, "a"), (3, "a"), (5, "a")])), 3, pickle.loads)
+    first = lambda item: item[0]
+    merged = merge_sorted(merge_sorted(pickled, [(3, "b"), (6, "b")], first), [(0, "c"), (3, "c")], first)
+    expected = sorted([*pickled, (3, "b"), (6, "b"), (0, "c"), (3, "c")], key=first)  # stable: ties in the order added
+    assert isinstance(merged, Pickled) and len(merged) == 7 and merged == expected
+    assert merge_sorted([(1, "a"), (3, "a")], [(3, "b")], first) == [(1, "a"), (3, "a"), (3, "b")]
+    assert merge_sorted(pickled, [], first) is pickled

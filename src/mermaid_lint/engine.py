@@ -9,6 +9,7 @@ from typing import Any
 from .config import Settings
 from .files import SourceText
 from .model import Finding, LineIndex, Note
+from .packed import merge_sorted
 from .rules.base import Context, Rule, RunContext, RunFacts
 from .rules.unused_suppression import UnusedSuppression
 from .suppressions import Suppression, apply_suppressions, find_suppressions
@@ -74,8 +75,10 @@ def reported_findings(result: NoteResult, run_findings: list[Finding], settings:
     """A note's findings as reported: `per-file-ignores` and inline suppressions applied (here
     and nowhere else), and the suppressions that matched nothing reported as unused."""
     ignored = settings.ignored_in(result.path)
-    if not (run_findings or result.suppressions or ignored):
-        return result.findings  # already in order (check_note); unpickled only when reported
+    if not (result.suppressions or ignored):
+        # Nothing to take away: the note's own findings (in order: check_note) and the run's,
+        # merged, and unpickled only when they are reported.
+        return merge_sorted(result.findings, sorted(run_findings, key=Finding.sort_key), Finding.sort_key)
     enabled = frozenset(rule.code for rule in rules) - ignored
     findings = [f for f in (*result.findings, *run_findings) if f.code not in ignored]
     # Suppressions of unused-suppression itself are not judged: what they hide is decided below.

@@ -4,6 +4,7 @@ Read values are copies, except those kept as they are; either way they must not 
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import zlib
 from bisect import bisect_right
@@ -23,28 +24,40 @@ KEEP_AS_IS = 1000
 # rule names and messages), and a note alone is too short for zlib to find it. Findings take
 # half the room this way, texts a little more.
 DICTIONARY_SIZE = 16 * 1024
+# Values that pickle shorter than this are kept pickled, not compressed: compressing one costs
+# some 15 us whatever its size (most of a note's run-level facts are this short) and would
+# save a hundred bytes at most.
+MIN_COMPRESSED = 256
 
-Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
+Stored = Any  # packed bytes (the first says how), or a 1-tuple of a value kept as it is
 
 
 class Pickled(Sequence[T]):
     """A list that came pickled and compressed (a note's findings read from the results cache)
-    and is kept so: each read unpickles it with `loads`. Packing keeps it as it is (it is
-    packed already), but among the values kept as they are it is unpickled once; pickling it
-    pickles the list."""
+    and is kept so: each read unpickles it with `loads`, and merges in the few items added
+    since (merge_sorted). Packing keeps it as it is (it is packed already), but among the
+    values kept as they are it is unpickled once; pickling it pickles the list."""
 
-    __slots__ = ("_data", "_length", "_loads")
+    __slots__ = ("_data", "_length", "_loads", "_added", "_key")
 
-    def __init__(self, data: bytes, length: int, loads: Callable[[bytes], list[T]]) -> None:
+    def __init__(self, data: bytes, length: int, loads: Callable[[bytes], list[T]],
+                 added: list[T] | None = None, key: Callable[[T], Any] | None = None) -> None:
         self._data = data  # zlib-compressed pickle
         self._length = length
         self._loads = loads
+        self._added = added or []  # in `key` order, as the pickled items are
+        self._key = key
 
     def items(self) -> list[T]:
-        return self._loads(zlib.decompress(self._data))
+        items = self._loads(zlib.decompress(self._data))
+        return list(heapq.merge(items, self._added, key=self._key)) if self._added else items
 
     def __len__(self) -> int:
-        return self._length
+        return self._length + len(self._added)
+
+    def merged(self, added: list[T], key: Callable[[T], Any]) -> Pickled[T]:
+        """This list with `added` merged in (both in `key` order), unpickled only when read."""
+        return Pickled(self._data, self._length, self._loads, list(heapq.merge(self._added, added, key=key)), key)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items())
@@ -72,6 +85,16 @@ class Pickled(Sequence[T]):
         return f"Pickled({self.items()!r})"
 
 
+def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) -> Sequence[T]:
+    """sorted([*items, *added], key=key) for items and added already in that order; Pickled
+    items stay pickled, with the added ones merged in when they are read."""
+    if not added:
+        return items
+    if isinstance(items, Pickled):
+        return items.merged(added, key)
+    return list(heapq.merge(items, added, key=key))
+
+
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
@@ -89,6 +112,8 @@ class _Packer:
         if isinstance(value, Pickled):  # packed already
             return (value,)
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) < MIN_COMPRESSED:
+            return b"\2" + data
         if self._dictionary is None:
             self._learned += data
             if len(self._learned) >= DICTIONARY_SIZE:
@@ -101,6 +126,8 @@ class _Packer:
     def unpack(self, stored: Stored) -> Any:
         if isinstance(stored, tuple):
             return stored[0]
+        if stored[0] == 2:
+            return pickle.loads(memoryview(stored)[1:])
         if stored[0] == 0:
             return pickle.loads(zlib.decompress(stored[1:]))
         assert self._dictionary is not None
