@@ -13,8 +13,9 @@ import pytest
 from conftest import GUIDES
 
 # The process pool itself, not concurrent.futures: asyncio (which some libraries import) loads that.
-# pathspec: the default excludes and plain names in .gitignore files are matched without it.
-HEAVY = ("lark", "markdown_it", "rich", "multiprocessing", "concurrent.futures.process", "pathspec")
+# pathspec: the default excludes and plain names in .gitignore files are matched without it;
+# xml: only the junit format needs it.
+HEAVY = ("lark", "markdown_it", "rich", "multiprocessing", "concurrent.futures.process", "pathspec", "xml")
 PROBE = """
 import json, sys
 from mermaid_lint.cli import cli
