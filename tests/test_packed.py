@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from mermaid_lint import packed as packing
-from mermaid_lint.packed import Packed, PackedChunks, Pickled, merge_sorted
+from mermaid_lint.packed import Packed, PackedChunks, Pickled, PickledValue, merge_sorted
 
 
 @pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
@@ -87,3 +87,16 @@ def test_items_merged_into_a_pickled_list_read_in_order():
     assert isinstance(merged, Pickled) and len(merged) == 7 and merged == expected
     assert merge_sorted([(1, "a"), (3, "a")], [(3, "b")], first) == [(1, "a"), (3, "a"), (3, "b")]
     assert merge_sorted(pickled, [], first) is pickled
+
+
+def test_a_pickled_value_is_kept_as_it_came(keep_as_is: int):
+    loads_calls = []
+
+    def loads(data: bytes) -> object:
+        loads_calls.append(data)
+        return pickle.loads(data)
+
+    facts = PickledValue(pickle.dumps({"digests": [1, 2]}), loads)
+    packed: Packed[object] = Packed([("a.md", facts), ("b.md", {"digests": []})], keep_as_is)
+    assert len(loads_calls) == (1 if keep_as_is else 0)  # unpickled once only to be kept as it is
+    assert packed["a.md"] == {"digests": [1, 2]} and packed["b.md"] == {"digests": []}

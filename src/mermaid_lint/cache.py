@@ -9,9 +9,10 @@ an error.
 
 Results are pickled. The cache folder sits in the user's project where anyone could put a
 crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else. A
-result's findings are stored apart, compressed, and a run keeps them so (`packed.Pickled`)
-until it reports them: what the run needs at once (run-level facts, line index,
-suppressions) is all that is unpickled when a row is read.
+result's findings are stored apart, compressed, and its run-level facts pickled rule by
+rule; a run keeps them so (`packed.Pickled`, `packed.PickledValue`) until it reads them (the
+facts once each, the findings when it reports them): reading a row unpickles only its line
+index and suppressions.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from . import __version__
 from .files import SourceText
 from .grammars import grammar_dir
-from .packed import Pickled
+from .packed import Pickled, PickledValue
 
 DATABASE = "results.sqlite3"
 SCHEMA_VERSION = 2
@@ -116,14 +117,16 @@ class ResultCache:
     def __init__(self, directory: Path | None, settings: Any) -> None:
         self.directory = directory
         self._fingerprint = fingerprint(settings) if directory is not None else ""
-        # path -> (digest, pickled result without its findings, compressed findings, how many)
+        # path -> (digest, pickled result with its facts pickled and without its findings,
+        # compressed findings, how many)
         self._unsaved: dict[str, tuple[str, bytes, bytes, int]] = {}
         self._db: sqlite3.Connection | None = None
         self._db_failed = directory is None
         self._unwritable = False  # a write failed: the rest of the run only reads
 
     def get(self, path: str, digest: str) -> Any | None:
-        """The note's result (a NoteResult whose findings are `Pickled`), if stored."""
+        """The note's result, if stored: a NoteResult whose findings are `Pickled` and whose
+        facts are `PickledValue`s."""
         if self._db_failed:
             return None
         row = self._query("SELECT digest, result, findings, finding_count FROM results "
@@ -133,6 +136,7 @@ class ResultCache:
         try:
             result = _loads(row[1])
             result.findings = Pickled(row[2], row[3], _loads)
+            result.facts = {code: PickledValue(facts, _loads) for code, facts in result.facts.items()}
         except Exception:  # a damaged or foreign row: compute it again
             return None
         return result
@@ -140,7 +144,8 @@ class ResultCache:
     def put(self, path: str, digest: str, result: Any) -> None:
         if not (self._db_failed or self._unwritable):
             findings = zlib.compress(pickle.dumps(result.findings, pickle.HIGHEST_PROTOCOL), 1)
-            rest = pickle.dumps(replace(result, findings=[]), pickle.HIGHEST_PROTOCOL)
+            facts = {code: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for code, value in result.facts.items()}
+            rest = pickle.dumps(replace(result, findings=[], facts=facts), pickle.HIGHEST_PROTOCOL)
             self._unsaved[path] = (digest, rest, findings, len(result.findings))
             if len(self._unsaved) >= ROWS_PER_WRITE:
                 self._write()

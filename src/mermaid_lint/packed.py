@@ -10,7 +10,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from itertools import accumulate
-from typing import Any, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -29,7 +29,8 @@ DICTIONARY_SIZE = 16 * 1024
 # save a hundred bytes at most.
 MIN_COMPRESSED = 256
 
-Stored = Any  # packed bytes (the first says how), or a 1-tuple of a value kept as it is
+# packed bytes (the first says how), a PickledValue as it came, or a 1-tuple of a value kept as it is
+Stored = Any
 
 
 class Pickled(Sequence[T]):
@@ -85,6 +86,21 @@ class Pickled(Sequence[T]):
         return f"Pickled({self.items()!r})"
 
 
+class PickledValue(Generic[V]):
+    """A value that came pickled (a note's run-level facts read from the results cache): packing
+    keeps it as it came (among the values kept as they are, it is unpickled once), and reading
+    unpickles it with `loads`."""
+
+    __slots__ = ("data", "loads")
+
+    def __init__(self, data: bytes, loads: Callable[[bytes], V]) -> None:
+        self.data = data
+        self.loads = loads
+
+    def load(self) -> V:
+        return self.loads(self.data)
+
+
 def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) -> Sequence[T]:
     """sorted([*items, *added], key=key) for items and added already in that order; Pickled
     items stay pickled, with the added ones merged in when they are read."""
@@ -108,9 +124,12 @@ class _Packer:
     def pack(self, value: object) -> Stored:
         if self._kept < self._keep_as_is:
             self._kept += 1
-            return (value.items() if isinstance(value, Pickled) else value,)
+            return (value.items() if isinstance(value, Pickled) else value.load() if isinstance(value, PickledValue)
+                    else value,)
         if isinstance(value, Pickled):  # packed already
             return (value,)
+        if isinstance(value, PickledValue):  # pickled already
+            return value
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if len(data) < MIN_COMPRESSED:
             return b"\2" + data
@@ -126,6 +145,8 @@ class _Packer:
     def unpack(self, stored: Stored) -> Any:
         if isinstance(stored, tuple):
             return stored[0]
+        if isinstance(stored, PickledValue):
+            return stored.load()
         if stored[0] == 2:
             return pickle.loads(memoryview(stored)[1:])
         if stored[0] == 0:
