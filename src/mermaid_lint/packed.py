@@ -111,6 +111,15 @@ def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) ->
     return list(heapq.merge(items, added, key=key))
 
 
+def _unpickled(value: Any) -> Any:
+    """What a value that came pickled holds; any other value as it is."""
+    if isinstance(value, Pickled):
+        return value.items()
+    if isinstance(value, PickledValue):
+        return value.load()
+    return value
+
+
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
@@ -124,11 +133,10 @@ class _Packer:
     def pack(self, value: object) -> Stored:
         if self._kept < self._keep_as_is:
             self._kept += 1
-            return (value.items() if isinstance(value, Pickled) else value.load() if isinstance(value, PickledValue)
-                    else value,)
-        if isinstance(value, Pickled):  # packed already
+            return (_unpickled(value),)
+        if isinstance(value, Pickled):  # packed already, and read as the list it stands for
             return (value,)
-        if isinstance(value, PickledValue):  # pickled already
+        if isinstance(value, PickledValue):  # pickled already: unpack unpickles it
             return value
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if len(data) < MIN_COMPRESSED:
