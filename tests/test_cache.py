@@ -214,6 +214,14 @@ def test_unused_rows_are_pruned(vault, tmp_path, monkeypatch):
         assert db.execute("SELECT count(*) FROM results WHERE fingerprint = 'old'").fetchone() == (0,)
 
 
+def test_the_end_of_a_run_reads_only_the_rows_it_changes(vault, tmp_path):
+    check_paths([str(vault)], cache_dir=tmp_path / "c")
+    with sqlite3.connect(tmp_path / "c" / DATABASE) as db:
+        for statement, parameters in ((cache.MARK_USED, (2, "f", 2)), (cache.DELETE_UNUSED, (1,))):
+            [(*_, plan)] = db.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+            assert "USING INDEX" in plan and "used<?" in plan, plan  # not every row of the settings
+
+
 def test_a_cache_without_a_folder_keeps_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     nothing = ResultCache(None, Settings())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
+
 import pytest
 
 from mermaid_lint import packed as packing
-from mermaid_lint.packed import Packed, PackedChunks
+from mermaid_lint.packed import Packed, PackedChunks, Pickled, PickledValue, merge_sorted
 
 
 @pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
@@ -36,6 +39,12 @@ def test_packed_chunks_read_like_the_list_they_hold(keep_as_is: int):
     assert not PackedChunks() and PackedChunks() == []
 
 
+def test_short_and_long_values_read_back(keep_as_is: int):
+    values = {"empty": [], "short": ["x"] * 3, "long": [f"finding {i}" for i in range(200)]}
+    packed = Packed(values.items(), keep_as_is)
+    assert dict(packed) == values
+
+
 def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch, keep_as_is: int):
     monkeypatch.setattr(packing, "DICTIONARY_SIZE", 256)
     notes = {f"n{i}.md": f"# Note {i}\n\n```mermaid\nflowchart TD\n  A{i} --> B\n```\n" * (i % 7 + 1) for i in range(60)}
@@ -45,3 +54,49 @@ def test_values_packed_after_the_dictionary_is_learned_read_back(monkeypatch, ke
     for path, text in notes.items():
         chunks.add(path, text.split("\n"))
     assert list(chunks) == [line for text in notes.values() for line in text.split("\n")]
+
+
+def test_a_pickled_list_reads_like_the_list_and_is_kept_as_it_came(keep_as_is: int):
+    loads_calls = []
+
+    def loads(data: bytes) -> list:
+        loads_calls.append(data)
+        return pickle.loads(data)
+
+    pickled = Pickled(zlib.compress(pickle.dumps([3, 1, 2])), 3, loads)
+    assert len(pickled) == 3 and not loads_calls  # its length is known without unpickling it
+    assert pickled == [3, 1, 2] and list(pickled) == [3, 1, 2] and pickled[-1] == 2
+    assert pickle.loads(pickle.dumps(pickled)) == [3, 1, 2]  # pickles as the list it holds
+    chunks: PackedChunks[int] = PackedChunks(keep_as_is)
+    chunks.add("a", pickled)
+    chunks.add("b", [4])
+    packed: Packed[Pickled] = Packed([("a", pickled)], keep_as_is)
+    if keep_as_is:  # unpickled once, then read as it is
+        loads_calls.clear()
+        assert packed["a"] == [3, 1, 2] and packed["a"] is packed["a"] and not loads_calls
+    else:
+        assert packed["a"] is pickled  # not unpickled and packed again
+    assert chunks == [3, 1, 2, 4] and len(chunks) == 4 and chunks[1] == 1
+
+
+def test_items_merged_into_a_pickled_list_read_in_order():
+    pickled = Pickled(zlib.compress(pickle.dumps([(1, "a"), (3, "a"), (5, "a")])), 3, pickle.loads)
+    first = lambda item: item[0]
+    merged = merge_sorted(merge_sorted(pickled, [(3, "b"), (6, "b")], first), [(0, "c"), (3, "c")], first)
+    expected = sorted([*pickled, (3, "b"), (6, "b"), (0, "c"), (3, "c")], key=first)  # stable: ties in the order added
+    assert isinstance(merged, Pickled) and len(merged) == 7 and merged == expected
+    assert merge_sorted([(1, "a"), (3, "a")], [(3, "b")], first) == [(1, "a"), (3, "a"), (3, "b")]
+    assert merge_sorted(pickled, [], first) is pickled
+
+
+def test_a_pickled_value_is_kept_as_it_came(keep_as_is: int):
+    loads_calls = []
+
+    def loads(data: bytes) -> object:
+        loads_calls.append(data)
+        return pickle.loads(data)
+
+    facts = PickledValue(pickle.dumps({"digests": [1, 2]}), loads)
+    packed: Packed[object] = Packed([("a.md", facts), ("b.md", {"digests": []})], keep_as_is)
+    assert len(loads_calls) == (1 if keep_as_is else 0)  # unpickled once only to be kept as it is
+    assert packed["a.md"] == {"digests": [1, 2]} and packed["b.md"] == {"digests": []}

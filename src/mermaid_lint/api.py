@@ -17,6 +17,7 @@ from .ignore import PathFilter
 from .model import Finding, LineIndex
 from .packed import KEEP_AS_IS, Packed, PackedChunks
 from .runner import NoteChecker, NoteFailure
+from .suppressions import Suppression
 
 
 @dataclass
@@ -78,24 +79,29 @@ class _Run:
     def __init__(self, checker: NoteChecker, keep_as_is: int = 0) -> None:
         self.checker = checker
         self.keep_as_is = keep_as_is  # notes whose result is not packed
-        self.results: Packed[NoteResult] = Packed(keep_as_is=keep_as_is)  # findings and suppressions, in the run's order
+        # Each note's own findings, in the run's order (those read from the cache kept as they came).
+        self.findings: Packed[Sequence[Finding]] = Packed(keep_as_is=keep_as_is)
+        self.suppressions: dict[str, list[Suppression]] = {}  # of the notes that have any
         self.lines: dict[str, LineIndex | None] = {}
         self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
         self.failures: list[FileProblem] = []
 
     def check(self, sources: Iterable[tuple[str, SourceText]], *,
-              last: bool = False) -> Iterator[tuple[str, list[Finding]]]:
+              last: bool = False) -> Iterator[tuple[str, Sequence[Finding]]]:
         """Check these notes (or their new texts), then each note's findings as reported,
         in the run's order. After the `last` round, each note is forgotten as it goes out."""
         for path, outcome in self.checker.check_each(sources):
             for facts in self.facts.values():
                 facts.discard(path)
+            self.suppressions.pop(path, None)
             if isinstance(outcome, NoteFailure):
                 self.failures.append(FileProblem(path, outcome.message, outcome.detail))
-                self.results.discard(path)
+                self.findings.discard(path)
                 self.lines.pop(path, None)
                 continue
-            self.results[path] = NoteResult(path, outcome.findings, suppressions=outcome.suppressions)
+            self.findings[path] = outcome.findings
+            if outcome.suppressions:
+                self.suppressions[path] = outcome.suppressions
             self.lines[path] = outcome.lines
             for code, facts in outcome.facts.items():
                 self.facts.setdefault(code, Packed(keep_as_is=self.keep_as_is))[path] = facts
@@ -103,16 +109,17 @@ class _Run:
         run_findings = self._run_findings()
         if last:
             self.facts.clear()
-        for path in list(self.results):
-            own = self.results[path]
-            result = NoteResult(path, own.findings, lines=self.lines[path], suppressions=own.suppressions)
+        for path in list(self.findings):
+            result = NoteResult(path, self.findings[path], lines=self.lines[path],
+                                suppressions=self.suppressions.get(path, []))
             if last:
-                del self.results[path], self.lines[path]
+                del self.findings[path], self.lines[path]
+                self.suppressions.pop(path, None)
             yield path, reported_findings(result, run_findings.pop(path, []), settings, rules)
 
     def forget(self) -> None:
         """Drop every note's result (no round follows)."""
-        self.results, self.lines, self.facts = Packed(), {}, {}
+        self.findings, self.suppressions, self.lines, self.facts = Packed(), {}, {}, {}
 
     def _run_findings(self) -> dict[str, list[Finding]]:
         """The run-level rules' findings by path."""
@@ -122,7 +129,7 @@ class _Run:
             if not facts:
                 continue
             notes = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
-                     for path in self.results if path in facts]
+                     for path in self.findings if path in facts]
             for finding in check_run(notes, self.checker.settings, [rule]):
                 found.setdefault(finding.path, []).append(finding)
         return found
@@ -194,7 +201,7 @@ def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run,
             layouts[path] = (source.bom, source.newline)
             yield path, source.text
 
-    def check(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[Finding]]]:
+    def check(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Sequence[Finding]]]:
         return run.check((path, SourceText(text, *layouts[path])) for path, text in texts)
 
     def fix_each(tasks):

@@ -8,7 +8,11 @@ one transaction per few hundred new results); whatever cannot be read there is a
 an error.
 
 Results are pickled. The cache folder sits in the user's project where anyone could put a
-crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else.
+crafted file, so unpickling builds only mermaid-lint's own model classes, nothing else. A
+result's findings are stored apart, compressed, and its run-level facts pickled rule by
+rule; a run keeps them so (`packed.Pickled`, `packed.PickledValue`) until it reads them (the
+facts once each, the findings when it reports them): reading a row unpickles only its line
+index and suppressions.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import pickle
 import sqlite3
 import sys
 import time
-from dataclasses import asdict
+import zlib
+from dataclasses import asdict, replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -29,11 +34,15 @@ from typing import Any
 from . import __version__
 from .files import SourceText
 from .grammars import grammar_dir
+from .packed import Pickled, PickledValue
 
 DATABASE = "results.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
+# At the end of each run (both find their rows by an index).
+MARK_USED = "UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?"
+DELETE_UNUSED = "DELETE FROM results WHERE used < ?"
 LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
 ROWS_PER_WRITE = 256  # new results written in one transaction
 # Parsers whose behaviour is part of a result; an upgrade must invalidate.
@@ -108,26 +117,36 @@ class ResultCache:
     def __init__(self, directory: Path | None, settings: Any) -> None:
         self.directory = directory
         self._fingerprint = fingerprint(settings) if directory is not None else ""
-        self._unsaved: dict[str, tuple[str, bytes]] = {}  # path -> (digest, pickled result)
+        # path -> (digest, pickled result with its facts pickled and without its findings,
+        # compressed findings, how many)
+        self._unsaved: dict[str, tuple[str, bytes, bytes, int]] = {}
         self._db: sqlite3.Connection | None = None
         self._db_failed = directory is None
         self._unwritable = False  # a write failed: the rest of the run only reads
 
     def get(self, path: str, digest: str) -> Any | None:
+        """The note's result, if stored: a NoteResult whose findings are `Pickled` and whose
+        facts are `PickledValue`s."""
         if self._db_failed:
             return None
-        row = self._query("SELECT digest, result FROM results WHERE fingerprint = ? AND path = ?",
-                          (self._fingerprint, path))
+        row = self._query("SELECT digest, result, findings, finding_count FROM results "
+                          "WHERE fingerprint = ? AND path = ?", (self._fingerprint, path))
         if row is None or row[0] != digest:
             return None
         try:
-            return _loads(row[1])
+            result = _loads(row[1])
+            result.findings = Pickled(row[2], row[3], _loads)
+            result.facts = {code: PickledValue(facts, _loads) for code, facts in result.facts.items()}
         except Exception:  # a damaged or foreign row: compute it again
             return None
+        return result
 
     def put(self, path: str, digest: str, result: Any) -> None:
         if not (self._db_failed or self._unwritable):
-            self._unsaved[path] = (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            findings = zlib.compress(pickle.dumps(result.findings, pickle.HIGHEST_PROTOCOL), 1)
+            facts = {code: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for code, value in result.facts.items()}
+            rest = pickle.dumps(replace(result, findings=[], facts=facts), pickle.HIGHEST_PROTOCOL)
+            self._unsaved[path] = (digest, rest, findings, len(result.findings))
             if len(self._unsaved) >= ROWS_PER_WRITE:
                 self._write()
 
@@ -139,17 +158,16 @@ class ResultCache:
         """The unsaved results in one transaction; to finish a run, also mark the rows of
         these settings as used today and delete the long-unused ones."""
         today = int(time.time() // 86400)
-        rows = [(self._fingerprint, path, digest, blob, today) for path, (digest, blob) in self._unsaved.items()]
+        rows = [(self._fingerprint, path, *row, today) for path, row in self._unsaved.items()]
         self._unsaved.clear()
         if self._db_failed or self._unwritable or self._connection() is None:
             return
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
                 if finish:
-                    self._db.execute("UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?",
-                                     (today, self._fingerprint, today))
-                    self._db.execute("DELETE FROM results WHERE used < ?", (today - KEEP_DAYS,))
+                    self._db.execute(MARK_USED, (today, self._fingerprint, today))
+                    self._db.execute(DELETE_UNUSED, (today - KEEP_DAYS,))
         except sqlite3.Error:  # locked for too long, read-only, disk full: results are only not kept
             self._unwritable = True
 
@@ -192,8 +210,12 @@ class ResultCache:
                         connection.execute("DROP TABLE IF EXISTS results")
                         connection.execute(
                             "CREATE TABLE results (fingerprint TEXT NOT NULL, path TEXT NOT NULL, "
-                            "digest TEXT NOT NULL, result BLOB NOT NULL, used INTEGER NOT NULL, "
+                            "digest TEXT NOT NULL, result BLOB NOT NULL, findings BLOB NOT NULL, "
+                            "finding_count INTEGER NOT NULL, used INTEGER NOT NULL, "
                             "PRIMARY KEY (fingerprint, path))")
+                        # MARK_USED and DELETE_UNUSED must not read every row (tens of MB).
+                        connection.execute("CREATE INDEX results_by_settings_and_use ON results (fingerprint, used)")
+                        connection.execute("CREATE INDEX results_by_use ON results (used)")
                         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return connection
             except sqlite3.Error as error:

@@ -128,13 +128,12 @@ def _destination(options: dict, default_stream):
 
 
 def _emit(report: RunReport, options: dict, fixing: bool = False, stream=None) -> None:
-    from .reporting import FORMATS, STATISTICS
+    from .reporting import reporter
 
     with _destination(options, stream or sys.stdout) as (out, no_color):
         settings = {"no_color": no_color, "fixing": fixing, "quiet": options["quiet"],
                     "show_fixes": options["show_fixes"], "format": options["output_format"]}
-        reporter = STATISTICS if options.get("statistics") else FORMATS[options["output_format"]]
-        reporter(report, out, settings)
+        reporter("statistics" if options.get("statistics") else options["output_format"])(report, out, settings)
 
 
 def _exit_code(report: RunReport, exit_zero: bool) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Settings
 from .files import SourceText
 from .model import Finding, LineIndex, Note
+from .packed import merge_sorted
 from .rules.base import Context, Rule, RunContext, RunFacts
 from .rules.unused_suppression import UnusedSuppression
 from .suppressions import Suppression, apply_suppressions, find_suppressions
@@ -30,7 +32,7 @@ def load_note(path: str, source: SourceText, mermaid_file: bool) -> Note:
 @dataclass
 class NoteResult:
     path: str
-    findings: list[Finding]
+    findings: Sequence[Finding]  # in order; a result read from the cache keeps them Pickled
     facts: dict[str, Any] = field(default_factory=dict)  # rule code -> run-level facts
     lines: LineIndex | None = None
     suppressions: list[Suppression] = field(default_factory=list)
@@ -48,6 +50,9 @@ def check_note(note: Note, settings: Settings, rules: list[type[Rule]]) -> NoteR
         collected = rule.collect(note, ctx)
         if collected is not None:
             facts[rule.code] = collected
+    # In the order they are reported, so a note that nothing else applies to reports them as
+    # they are (and the cache keeps them so).
+    findings.sort(key=Finding.sort_key)
     return NoteResult(note.path, findings, facts, note.lines, find_suppressions(note))
 
 
@@ -66,10 +71,14 @@ def check_run(results: list[NoteResult], settings: Settings, rules: list[type[Ru
 
 
 def reported_findings(result: NoteResult, run_findings: list[Finding], settings: Settings,
-                      rules: list[type[Rule]]) -> list[Finding]:
+                      rules: list[type[Rule]]) -> Sequence[Finding]:
     """A note's findings as reported: `per-file-ignores` and inline suppressions applied (here
     and nowhere else), and the suppressions that matched nothing reported as unused."""
     ignored = settings.ignored_in(result.path)
+    if not (result.suppressions or ignored):
+        # Nothing to take away: the note's own findings (in order: check_note) and the run's,
+        # merged, and unpickled only when they are reported.
+        return merge_sorted(result.findings, sorted(run_findings, key=Finding.sort_key), Finding.sort_key)
     enabled = frozenset(rule.code for rule in rules) - ignored
     findings = [f for f in (*result.findings, *run_findings) if f.code not in ignored]
     # Suppressions of unused-suppression itself are not judged: what they hide is decided below.

@@ -55,18 +55,24 @@ def expand_paths(paths: list[str], path_filter: "PathFilter | None" = None) -> t
 
 
 def _search(folder: Path, path_filter: "PathFilter | None"):
-    def searched(path: Path, is_dir: bool) -> bool:
+    # Strings, not Paths, until a file is found: a vault has thousands of files.
+    def searched(path: str, is_dir: bool) -> bool:
         if path_filter is None:
-            return path.name not in SKIPPED_DIRS if is_dir else True
+            return os.path.basename(path) not in SKIPPED_DIRS if is_dir else True
         return not path_filter.skips(path, is_dir)
 
     for root, dirs, names in os.walk(folder):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if searched(here / d, True))
+        dirs[:] = sorted(d for d in dirs if searched(os.path.join(root, d), True))
         for name in sorted(names):
-            path = here / name
-            if path.suffix.lower() in SUFFIXES and searched(path, False):
-                yield path
+            path = os.path.join(root, name)
+            if _suffix(name).lower() in SUFFIXES and searched(path, False):
+                yield Path(path)
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix"""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def is_mermaid_file(path: Path) -> bool:

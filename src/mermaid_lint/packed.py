@@ -4,12 +4,13 @@ Read values are copies, except those kept as they are; either way they must not 
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from itertools import accumulate
-from typing import Any, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -23,8 +24,100 @@ KEEP_AS_IS = 1000
 # rule names and messages), and a note alone is too short for zlib to find it. Findings take
 # half the room this way, texts a little more.
 DICTIONARY_SIZE = 16 * 1024
+# Values that pickle shorter than this are kept pickled, not compressed: compressing one costs
+# some 15 us whatever its size (most of a note's run-level facts are this short) and would
+# save a hundred bytes at most.
+MIN_COMPRESSED = 256
 
-Stored = Any  # packed bytes, or a 1-tuple of a value kept as it is
+# packed bytes (the first says how), a PickledValue as it came, or a 1-tuple of a value kept as it is
+Stored = Any
+
+
+class Pickled(Sequence[T]):
+    """A list that came pickled and compressed (a note's findings read from the results cache)
+    and is kept so: each read unpickles it with `loads`, and merges in the few items added
+    since (merge_sorted). Packing keeps it as it is (it is packed already), but among the
+    values kept as they are it is unpickled once; pickling it pickles the list."""
+
+    __slots__ = ("_data", "_length", "_loads", "_added", "_key")
+
+    def __init__(self, data: bytes, length: int, loads: Callable[[bytes], list[T]],
+                 added: list[T] | None = None, key: Callable[[T], Any] | None = None) -> None:
+        self._data = data  # zlib-compressed pickle
+        self._length = length
+        self._loads = loads
+        self._added = added or []  # in `key` order, as the pickled items are
+        self._key = key
+
+    def items(self) -> list[T]:
+        items = self._loads(zlib.decompress(self._data))
+        return list(heapq.merge(items, self._added, key=self._key)) if self._added else items
+
+    def __len__(self) -> int:
+        return self._length + len(self._added)
+
+    def merged(self, added: list[T], key: Callable[[T], Any]) -> Pickled[T]:
+        """This list with `added` merged in (both in `key` order), unpickled only when read."""
+        return Pickled(self._data, self._length, self._loads, list(heapq.merge(self._added, added, key=key)), key)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.items()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return self.items() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compares like a list
+
+    def __reduce__(self) -> tuple:
+        return list, (self.items(),)
+
+    def __repr__(self) -> str:
+        return f"Pickled({self.items()!r})"
+
+
+class PickledValue(Generic[V]):
+    """A value that came pickled (a note's run-level facts read from the results cache): packing
+    keeps it as it came (among the values kept as they are, it is unpickled once), and reading
+    unpickles it with `loads`."""
+
+    __slots__ = ("data", "loads")
+
+    def __init__(self, data: bytes, loads: Callable[[bytes], V]) -> None:
+        self.data = data
+        self.loads = loads
+
+    def load(self) -> V:
+        return self.loads(self.data)
+
+
+def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) -> Sequence[T]:
+    """sorted([*items, *added], key=key) for items and added already in that order; Pickled
+    items stay pickled, with the added ones merged in when they are read."""
+    if not added:
+        return items
+    if isinstance(items, Pickled):
+        return items.merged(added, key)
+    return list(heapq.merge(items, added, key=key))
+
+
+def _unpickled(value: Any) -> Any:
+    """What a value that came pickled holds; any other value as it is."""
+    if isinstance(value, Pickled):
+        return value.items()
+    if isinstance(value, PickledValue):
+        return value.load()
+    return value
 
 
 class _Packer:
@@ -40,8 +133,14 @@ class _Packer:
     def pack(self, value: object) -> Stored:
         if self._kept < self._keep_as_is:
             self._kept += 1
+            return (_unpickled(value),)
+        if isinstance(value, Pickled):  # packed already, and read as the list it stands for
             return (value,)
+        if isinstance(value, PickledValue):  # pickled already: unpack unpickles it
+            return value
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) < MIN_COMPRESSED:
+            return b"\2" + data
         if self._dictionary is None:
             self._learned += data
             if len(self._learned) >= DICTIONARY_SIZE:
@@ -54,6 +153,10 @@ class _Packer:
     def unpack(self, stored: Stored) -> Any:
         if isinstance(stored, tuple):
             return stored[0]
+        if isinstance(stored, PickledValue):
+            return stored.load()
+        if stored[0] == 2:
+            return pickle.loads(memoryview(stored)[1:])
         if stored[0] == 0:
             return pickle.loads(zlib.decompress(stored[1:]))
         assert self._dictionary is not None
@@ -104,7 +207,7 @@ class PackedChunks(Sequence[T]):
         self._ends: list[int] = []  # the number of items up to the end of each chunk
         self._packer = _Packer(keep_as_is)
 
-    def add(self, label: str, items: list[T]) -> None:
+    def add(self, label: str, items: Sequence[T]) -> None:
         if items:
             self._chunks.append((label, self._packer.pack(items)))
             self._ends.append(len(self) + len(items))

@@ -215,7 +215,7 @@ class NoteChecker:
         return function(*args, self.settings, self.rules)
 
     def _in_workers(self, workers: int, ahead: list[Entry], entries: Iterator[Entry]) -> Iterator[tuple[Any, Any]]:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import Future, ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
         if self._pool is None:
@@ -231,7 +231,11 @@ class NoteChecker:
         lost: NoteFailure | None = None  # once a worker died, the tasks left fail
 
         def send(batch: _Batch) -> None:
-            batch.future = pool.submit(_run_in_worker, batch.tasks)
+            try:
+                batch.future = pool.submit(_run_in_worker, batch.tasks)
+            except BrokenProcessPool as error:  # a worker died since the last results were taken
+                batch.future = Future()
+                batch.future.set_exception(error)  # take() fails the batch's notes
             batch.tasks = []
 
         def take() -> tuple[Any, Any]:

@@ -1,19 +1,21 @@
-"""Reporters turn findings into output; they never decide anything about the findings."""
+"""Reporters turn findings into output; they never decide anything about the findings.
+
+Each format is a module here with a `report` function, imported when it is used: junit's XML
+library alone takes longer to import than a run answered from the cache takes to report."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable, TextIO
 
 from ..api import RunReport
-from . import github, json_format, junit, sarif, statistics, text
 
 Reporter = Callable[[RunReport, TextIO, dict], None]
 
-FORMATS: dict[str, Reporter] = {
-    "text": text.report,
-    "json": json_format.report,
-    "sarif": sarif.report,
-    "github": github.report,
-    "junit": junit.report,
-}
-STATISTICS: Reporter = statistics.report
+# format -> its module; "statistics" is --statistics
+MODULES = {"text": "text", "json": "json_format", "sarif": "sarif", "github": "github", "junit": "junit",
+           "statistics": "statistics"}
+
+
+def reporter(name: str) -> Reporter:
+    return import_module(f".{MODULES[name]}", __name__).report

@@ -10,9 +10,13 @@ from ..api import RunReport
 
 
 def rows(run: RunReport) -> list[dict]:
-    counts = Counter(f.code for f in run.findings)
-    fixable = Counter(f.code for f in run.findings if f.fixable)
-    names = {f.code: f.name for f in run.findings}
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for f in run.findings:  # one pass: a large run's findings are unpacked as they are read
+        counts[f.code] += 1
+        fixable[f.code] += f.fixable
+        names[f.code] = f.name
     return [{"code": code, "name": names[code], "count": count, "fixable": fixable[code]}
             for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 

@@ -18,16 +18,16 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\r]")
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
-Writer = Callable[[list[Segment]], None]
+Line = list[Segment]
+Writer = Callable[[list[Line]], None]  # writes lines (a finding's, say) at once
 
 
 def _plain_writer(out: TextIO) -> Writer:
-    def write(segments: list[Segment]) -> None:
-        line = "".join([text for text, _ in segments])
-        if not line.isprintable():  # rare: only then look for control characters and tabs
-            line = CONTROL_CODES.sub("", line)
-            line = line.expandtabs(8) if "\t" in line else line
-        out.write(line + "\n")
+    def write(lines: list[Line]) -> None:
+        texts = ["".join([text for text, _ in line]) for line in lines]
+        if not all(map(str.isprintable, texts)):  # rare: only then look for control characters and tabs
+            texts = [CONTROL_CODES.sub("", text).expandtabs(8) for text in texts]
+        out.write("\n".join(texts) + "\n")
 
     return write
 
@@ -37,7 +37,12 @@ def _rich_writer(out: TextIO) -> Writer:
     from rich.text import Text
 
     console = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
-    return lambda segments: console.print(Text.assemble(*segments))
+
+    def write(lines: list[Line]) -> None:
+        for line in lines:
+            console.print(Text.assemble(*line))
+
+    return write
 
 
 def _wants_colour(out: TextIO, no_color: bool) -> bool:
@@ -52,66 +57,69 @@ def report(run: RunReport, out: TextIO, options: dict) -> None:
 
 
 def write_report(run: RunReport, write: Writer, options: dict) -> None:
+    show_fixes, show_source = options.get("show_fixes"), options.get("show_source", True)
+    # For the summary, counted here: a large run's findings are unpacked each time they are read.
+    severities: Counter[Severity] = Counter()
+    fixes: Counter[bool] = Counter()  # safe? -> findings with such a fix
     # The current file's lines, None without its text (findings come by file; texts are packed).
     lines_of: tuple[str | None, list[str] | None] = (None, None)
     for finding in run.findings:
         style = STYLE[finding.severity]
-        write([
+        severities[finding.severity] += 1
+        if finding.fix:
+            fixes[finding.fix.safe] += 1
+        lines = [[
             (finding.path, "bold"), (f":{finding.line}:{finding.column}: ", ""), (finding.code, style),
             (" ", ""), (finding.name, "dim"), (f" {finding.message}", ""),
-            *([(" ", ""), ("[*]", "cyan")] if finding.fixable else []),
-        ])
-        if options.get("show_fixes") and finding.fix:
+            *([(" ", ""), ("[*]", "cyan")] if finding.fix else []),
+        ]]
+        if show_fixes and finding.fix:
             kind = "fix" if finding.fix.safe else "unsafe fix"
-            write([("      ", ""), (f"{kind}:", "cyan"), (f" {finding.fix.description}", "")])
-        if options.get("show_source", True):
+            lines.append([("      ", ""), (f"{kind}:", "cyan"), (f" {finding.fix.description}", "")])
+        if show_source:
             if lines_of[0] != finding.path:
                 source = run.texts.get(finding.path)
                 lines_of = (finding.path, source.split("\n") if source is not None else None)
-            lines = lines_of[1]
-            if lines is not None and finding.line <= len(lines):
-                line = lines[finding.line - 1].rstrip("\r").expandtabs(1)
+            source_lines = lines_of[1]
+            if source_lines is not None and finding.line <= len(source_lines):
+                line = source_lines[finding.line - 1].rstrip("\r").expandtabs(1)
                 width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
                 gutter = f"{finding.line:>5} | "
-                write([(gutter, "dim"), (line, "")])
-                write([(" " * (len(gutter) + finding.column - 1), ""), ("^" * width, style)])
-    if options.get("show_fixes"):
+                lines.append([(gutter, "dim"), (line, "")])
+                lines.append([(" " * (len(gutter) + finding.column - 1), ""), ("^" * width, style)])
+        write(lines)
+    if show_fixes:
         _fixed(run, write)
     if not options.get("quiet"):
-        _summary(run, write, options)
+        _summary(run, write, options, severities, fixes)
 
 
 def _fixed(run: RunReport, write: Writer) -> None:
     """What `fix` changed, per file and rule."""
     names = {rule.code: rule.name for rule in all_rules()}
     for path, counts in sorted(run.fixed.items()):
-        write([(path, "bold"), (":", "")])
+        write([[(path, "bold"), (":", "")]])
         for code, count in sorted(counts.items()):
-            write([(f"    {count} \u00d7 {code} ({names.get(code, '')})", "")])
+            write([[(f"    {count} \u00d7 {code} ({names.get(code, '')})", "")]])
 
 
-def _summary(run: RunReport, write: Writer, options: dict) -> None:
-    severities: Counter[Severity] = Counter()
-    fixes: Counter[bool] = Counter()  # safe? -> findings with such a fix
-    for finding in run.findings:  # one pass: a large run's findings are unpacked as they are read
-        severities[finding.severity] += 1
-        if finding.fix:
-            fixes[finding.fix.safe] += 1
+def _summary(run: RunReport, write: Writer, options: dict, severities: Counter[Severity],
+             fixes: Counter[bool]) -> None:
     fixable, unsafe = fixes[True], fixes[False]
     if run.fixes_applied:
-        write([(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")])
+        write([[(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")]])
     unchecked = f"; {len(run.problems)} path(s) could not be checked" if run.problems else ""
     if not run.findings:
         if run.files:
-            write([("All checks passed", "green"), (f" ({run.files} file(s){unchecked}).", "")])
+            write([[("All checks passed", "green"), (f" ({run.files} file(s){unchecked}).", "")]])
         else:
-            write([(f"No file was checked{unchecked}.", "")])
+            write([[(f"No file was checked{unchecked}.", "")]])
         return
-    write([(
+    write([[(
         f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
-        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){unchecked}.", "")])
+        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){unchecked}.", "")]])
     if fixable and not options.get("fixing"):
-        write([("[*]", "cyan"), (f" {fixable} fixable with `mermaid-lint fix`"
-                                 + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".", "")])
+        write([[("[*]", "cyan"), (f" {fixable} fixable with `mermaid-lint fix`"
+                                  + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".", "")]])
     elif unsafe:
-        write([(f"{unsafe} more fixable with --unsafe-fixes.", "")])
+        write([[(f"{unsafe} more fixable with --unsafe-fixes.", "")]])
