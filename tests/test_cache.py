@@ -140,9 +140,9 @@ def test_a_truncated_database_page_is_survived(vault, tmp_path):
     assert check_paths([str(vault)], cache_dir=folder).findings == expected
 
 
-def _rewrite_rows(folder: Path, blob: bytes) -> None:
+def _rewrite_rows(folder: Path, column: str, blob: bytes) -> None:
     with sqlite3.connect(folder / DATABASE) as db:
-        db.execute("UPDATE results SET result = ?", (blob,))
+        db.execute(f"UPDATE results SET {column} = ?", (blob,))
 
 
 class Exploit:
@@ -155,12 +155,13 @@ class Exploit:
         return (os.system, (f"touch {self.marker}",))
 
 
+@pytest.mark.parametrize("column", ["result", "findings"])  # the findings are unpickled later
 @pytest.mark.parametrize("blob", [b"garbage", pickle.dumps({"not": "a result"})[:-3], "exploit"])
-def test_damaged_or_crafted_rows_are_misses(vault, tmp_path, computed, blob):
+def test_damaged_or_crafted_rows_are_misses(vault, tmp_path, computed, blob, column):
     folder = tmp_path / "c"
     expected = check_paths([str(vault)], cache_dir=folder).findings
     marker = tmp_path / "pwned"
-    _rewrite_rows(folder, pickle.dumps(Exploit(marker)) if blob == "exploit" else blob)
+    _rewrite_rows(folder, column, pickle.dumps(Exploit(marker)) if blob == "exploit" else blob)
     computed.clear()
     assert check_paths([str(vault)], cache_dir=folder).findings == expected
     assert sorted(computed) == _notes(vault)

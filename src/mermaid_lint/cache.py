@@ -37,7 +37,7 @@ from .grammars import grammar_dir
 from .packed import Pickled, PickledValue
 
 DATABASE = "results.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
 # At the end of each run (both find their rows by an index).
@@ -109,6 +109,19 @@ def _loads(blob: bytes) -> Any:
     return _ResultUnpickler(io.BytesIO(blob)).load()
 
 
+CHECK_SIZE = 8
+
+
+def _check(findings: bytes, facts: dict[str, bytes]) -> bytes:
+    """A digest of the parts of a row unpickled only when they are read (the findings, the
+    run-level facts), stored before the findings: a damaged row is found, and missed, when
+    it is read, not when the report needs it."""
+    digest = hashlib.blake2b(findings, digest_size=CHECK_SIZE)
+    for blob in facts.values():
+        digest.update(blob)
+    return digest.digest()
+
+
 class ResultCache:
     """Results by (path, text digest), read from the cache folder, and new ones written there
     as they come (a few hundred to a transaction: a run never holds them all). Without a
@@ -118,7 +131,7 @@ class ResultCache:
         self.directory = directory
         self._fingerprint = fingerprint(settings) if directory is not None else ""
         # path -> (digest, pickled result with its facts pickled and without its findings,
-        # compressed findings, how many)
+        # check + compressed findings, how many)
         self._unsaved: dict[str, tuple[str, bytes, bytes, int]] = {}
         self._db: sqlite3.Connection | None = None
         self._db_failed = directory is None
@@ -135,7 +148,10 @@ class ResultCache:
             return None
         try:
             result = _loads(row[1])
-            result.findings = Pickled(row[2], row[3], _loads)
+            check, findings = row[2][:CHECK_SIZE], row[2][CHECK_SIZE:]
+            if check != _check(findings, result.facts):
+                return None  # damaged: what is unpickled later would fail then
+            result.findings = Pickled(findings, row[3], _loads)
             result.facts = {code: PickledValue(facts, _loads) for code, facts in result.facts.items()}
         except Exception:  # a damaged or foreign row: compute it again
             return None
@@ -146,7 +162,7 @@ class ResultCache:
             findings = zlib.compress(pickle.dumps(result.findings, pickle.HIGHEST_PROTOCOL), 1)
             facts = {code: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for code, value in result.facts.items()}
             rest = pickle.dumps(replace(result, findings=[], facts=facts), pickle.HIGHEST_PROTOCOL)
-            self._unsaved[path] = (digest, rest, findings, len(result.findings))
+            self._unsaved[path] = (digest, rest, _check(findings, facts) + findings, len(result.findings))
             if len(self._unsaved) >= ROWS_PER_WRITE:
                 self._write()
 
