@@ -7,8 +7,9 @@ the same run.
 
 Every figure is the CLI run as a user runs it, in a child process (interpreter start
 included), output to a pipe, with the package's bytecode compiled as an installed wheel has
-it. Wall time is the median of --repeat runs (one run on trees of 5,000 files or more); CPU time is user + system of the run's processes; peak memory is the
-largest resident set of any one process of the run (the parent or one worker; rusage).
+it. Wall time is the median of --repeat runs (one run on trees of 5,000 files or more); CPU
+time is user + system of the run's processes; peak memory is the largest resident set of
+any one process of the run (the parent or one worker; rusage).
 Generated vaults and caches live in a temporary folder that is removed afterwards; the dev
 corpus is read in place and never written (its "fix" is `fix --diff`).
 """
