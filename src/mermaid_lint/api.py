@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +86,12 @@ class _Run:
         self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
         self.failures: list[FileProblem] = []
 
-    def check(self, sources: Iterable[tuple[str, SourceText]], *,
-              last: bool = False) -> Iterator[tuple[str, Sequence[Finding]]]:
+    def check(self, sources: Iterable[tuple[str, SourceText]], *, last: bool = False,
+              remember: bool = True) -> Iterator[tuple[str, Sequence[Finding]]]:
         """Check these notes (or their new texts), then each note's findings as reported,
-        in the run's order. After the `last` round, each note is forgotten as it goes out."""
-        for path, outcome in self.checker.check_each(sources):
+        in the run's order. After the `last` round, each note is forgotten as it goes out.
+        New results go to the cache if `remember` (their texts are, or will be, on disk)."""
+        for path, outcome in self.checker.check_each(sources, remember):
             for facts in self.facts.values():
                 facts.discard(path)
             self.suppressions.pop(path, None)
@@ -190,11 +191,14 @@ def check_text(text: str, path: str = "<stdin>", settings: Settings | None = Non
     return found.get(path, [])
 
 
-def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run,
-             unsafe: bool) -> Iterator[tuple[str, SourceText, FixOutcome]]:
+def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run, unsafe: bool,
+             writes: bool) -> Iterator[tuple[str, SourceText, FixOutcome]]:
     """Each note's path, original source and what fixing it came to, in the order of `sources`.
-    Each round re-checks only the notes whose text changed."""
+    Each round re-checks only the notes whose text changed. The fixed texts' results are
+    cached only if the caller `writes` them: the cache keeps one result per path, and a
+    dry run must leave that of the text on disk for the next check."""
     layouts: dict[str, tuple[bool, str]] = {}  # path -> (BOM, line terminator): fixing keeps them
+    rounds = count()
 
     def texts() -> Iterator[tuple[str, str]]:
         for path, source in sources:
@@ -202,7 +206,8 @@ def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run,
             yield path, source.text
 
     def check(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Sequence[Finding]]]:
-        return run.check((path, SourceText(text, *layouts[path])) for path, text in texts)
+        return run.check(((path, SourceText(text, *layouts[path])) for path, text in texts),
+                         remember=next(rounds) == 0 or writes)
 
     def fix_each(tasks):
         return run.checker.fix_each((path, SourceText(text, *layouts[path]), fixes) for path, text, fixes in tasks)
@@ -220,7 +225,7 @@ def fix_text(text: str, path: str = "<stdin>", settings: Settings | None = None,
     source = source_from_text(text)
     with NoteChecker(settings or Settings()) as checker:
         run = _Run(checker)
-        [(_, _, outcome)] = _fix_all([(path, source)], run, unsafe)
+        [(_, _, outcome)] = _fix_all([(path, source)], run, unsafe, writes=False)
     if run.failures or outcome.refused:
         raise RuntimeError(run.failures[0].message if run.failures else outcome.refused)
     return ("\ufeff" if source.bom else "") + outcome.text, outcome.findings
@@ -237,7 +242,7 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
     unwritten: list[FileProblem] = []
     with NoteChecker(settings, jobs, cache_dir) as checker:
         run = _Run(checker)
-        for path, source, outcome in _fix_all(_read_each(paths, settings, report, stdin), run, unsafe):
+        for path, source, outcome in _fix_all(_read_each(paths, settings, report, stdin), run, unsafe, writes=write):
             if outcome.refused:
                 unwritten.append(FileProblem(path, outcome.refused))
             changed = outcome.text != source.text

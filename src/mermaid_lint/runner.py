@@ -157,9 +157,11 @@ class NoteChecker:
         """Each note's result (or failure), in the order of `sources`."""
         return dict(self.check_each(sources.items()))
 
-    def check_each(self, sources: Iterable[tuple[str, SourceText]]) -> Iterator[tuple[str, NoteResult | NoteFailure]]:
+    def check_each(self, sources: Iterable[tuple[str, SourceText]],
+                   remember: bool = True) -> Iterator[tuple[str, NoteResult | NoteFailure]]:
         """Each note's result (or failure), in the order of `sources`, which is read only a
-        window ahead of the results handed out."""
+        window ahead of the results handed out; new results are kept in the cache if
+        `remember` (the cache holds one result per path: that of the text on disk)."""
         def entries() -> Iterator[Entry]:
             for path, source in sources:
                 digest = text_digest(source)
@@ -168,7 +170,7 @@ class NoteChecker:
                 yield (path, digest, task is not None), cached, task, len(source.text)
 
         for (path, digest, computed), outcome in self._in_order(entries()):
-            if computed and isinstance(outcome, NoteResult):
+            if remember and computed and isinstance(outcome, NoteResult):
                 self.cache.put(path, digest, outcome)
             yield path, outcome
 
