@@ -14,8 +14,8 @@ from conftest import FIXTURES, GUIDES
 
 def _both(report: RunReport, options: dict) -> tuple[str, str]:
     plain, rich = io.StringIO(), io.StringIO()
-    text.write_report(report, text._plain_writer(plain), options)
-    text.write_report(report, text._rich_writer(rich), options)  # rich on a non-terminal: no colour
+    text.write_report(report, text._plain_writer(plain), text._plain, options)
+    text.write_report(report, text._rich_writer(rich), text._marked_up, options)  # rich on a non-terminal: no colour
     return plain.getvalue(), rich.getvalue()
 
 
@@ -27,10 +27,12 @@ def test_plain_lines_are_what_rich_prints():
 
 
 def test_odd_characters_are_written_as_rich_writes_them():
-    source = "a\tb [bold]x[/] \x1b[31m \x07bell \r\n" * 2
-    finding = Finding("n.md", "ML401", "broken-line-break", Severity.ERROR, "msg\twith [*] and \x0c",
-                      1, 3, 1, 8)
-    report = RunReport(findings=[finding], files=1, texts={"n.md": source})
+    source = "a\tb [bold]x[/] \x1b[31m \x07bell \r\n" * 2 + "\\[red]y[/red] ends \\\n"
+    findings = [
+        Finding("n.md", "ML401", "broken-line-break", Severity.ERROR, "msg\twith [*] and \x0c", 1, 3, 1, 8),
+        Finding("n.md", "ML402", "line-break-form", Severity.WARNING, "\\[b]x[/b] [link=y]z ends \\", 3, 1, 3, 4),
+    ]
+    report = RunReport(findings=findings, files=1, texts={"n.md": source})
     plain, rich = _both(report, {"fixing": True})
     assert plain == rich
     assert "[bold]x[/]" in plain and "\x07" not in plain

@@ -17,30 +17,43 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 # The control characters rich drops from text (BEL, BS, VT, FF, CR).
 CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\r]")
 
-Segment = tuple[str, str]  # (text, rich style; "" for none)
-Line = list[Segment]
-Writer = Callable[[list[Line]], None]  # writes lines (a finding's, say) at once
+# What the output prints for a text in a rich style ("" for none): the text itself, or rich
+# markup. Every text that comes from a note or a finding goes through it (markup is escaped).
+Style = Callable[..., str]
+Writer = Callable[[str], None]  # writes lines (a finding's, say) at once, without the last newline
+
+
+def _plain(text: str, style: str = "") -> str:
+    return text
 
 
 def _plain_writer(out: TextIO) -> Writer:
-    def write(lines: list[Line]) -> None:
-        texts = ["".join([text for text, _ in line]) for line in lines]
-        if not all(map(str.isprintable, texts)):  # rare: only then look for control characters and tabs
-            texts = [CONTROL_CODES.sub("", text).expandtabs(8) for text in texts]
-        out.write("\n".join(texts) + "\n")
+    def write(lines: str) -> None:
+        # Rare; `in` each is faster than one search.
+        if ("\t" in lines or "\r" in lines or "\x07" in lines or "\x08" in lines or "\x0b" in lines
+                or "\x0c" in lines):
+            lines = CONTROL_CODES.sub("", lines).expandtabs(8)
+        out.write(lines + "\n")
 
     return write
 
 
+def _marked_up(text: str, style: str = "") -> str:
+    from rich.markup import escape
+
+    # Unstyled text gets the null style's tags too: escape() doubles a final backslash, which
+    # only a closing tag right after it turns back into one.
+    style = style or "none"
+    return f"[{style}]{escape(text)}[/{style}]"
+
+
 def _rich_writer(out: TextIO) -> Writer:
     from rich.console import Console
-    from rich.text import Text
 
     console = Console(file=out, highlight=False, emoji=False, soft_wrap=True)
 
-    def write(lines: list[Line]) -> None:
-        for line in lines:
-            console.print(Text.assemble(*line))
+    def write(lines: str) -> None:
+        console.print(lines)
 
     return write
 
@@ -52,30 +65,30 @@ def _wants_colour(out: TextIO, no_color: bool) -> bool:
 
 
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    colour = _wants_colour(out, options.get("no_color", False))
-    write_report(run, _rich_writer(out) if colour else _plain_writer(out), options)
+    if _wants_colour(out, options.get("no_color", False)):
+        write_report(run, _rich_writer(out), _marked_up, options)
+    else:
+        write_report(run, _plain_writer(out), _plain, options)
 
 
-def write_report(run: RunReport, write: Writer, options: dict) -> None:
+def write_report(run: RunReport, write: Writer, styled: Style, options: dict) -> None:
     show_fixes, show_source = options.get("show_fixes"), options.get("show_source", True)
     # For the summary, counted here: a large run's findings are unpacked each time they are read.
     severities: Counter[Severity] = Counter()
     fixes: Counter[bool] = Counter()  # safe? -> findings with such a fix
     # The current file's lines, None without its text (findings come by file; texts are packed).
     lines_of: tuple[str | None, list[str] | None] = (None, None)
+    fixable_mark = " " + styled("[*]", "cyan")
     for finding in run.findings:
         style = STYLE[finding.severity]
         severities[finding.severity] += 1
         if finding.fix:
             fixes[finding.fix.safe] += 1
-        lines = [[
-            (finding.path, "bold"), (f":{finding.line}:{finding.column}: ", ""), (finding.code, style),
-            (" ", ""), (finding.name, "dim"), (f" {finding.message}", ""),
-            *([(" ", ""), ("[*]", "cyan")] if finding.fix else []),
-        ]]
+        lines = (f"{styled(finding.path, 'bold')}:{finding.line}:{finding.column}: {styled(finding.code, style)} "
+                 f"{styled(finding.name, 'dim')} {styled(finding.message)}{fixable_mark if finding.fix else ''}")
         if show_fixes and finding.fix:
             kind = "fix" if finding.fix.safe else "unsafe fix"
-            lines.append([("      ", ""), (f"{kind}:", "cyan"), (f" {finding.fix.description}", "")])
+            lines += f"\n      {styled(kind + ':', 'cyan')} {styled(finding.fix.description)}"
         if show_source:
             if lines_of[0] != finding.path:
                 source = run.texts.get(finding.path)
@@ -85,41 +98,40 @@ def write_report(run: RunReport, write: Writer, options: dict) -> None:
                 line = source_lines[finding.line - 1].rstrip("\r").expandtabs(1)
                 width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
                 gutter = f"{finding.line:>5} | "
-                lines.append([(gutter, "dim"), (line, "")])
-                lines.append([(" " * (len(gutter) + finding.column - 1), ""), ("^" * width, style)])
+                lines += (f"\n{styled(gutter, 'dim')}{styled(line)}"
+                          f"\n{' ' * (len(gutter) + finding.column - 1)}{styled('^' * width, style)}")
         write(lines)
     if show_fixes:
-        _fixed(run, write)
+        _fixed(run, write, styled)
     if not options.get("quiet"):
-        _summary(run, write, options, severities, fixes)
+        _summary(run, write, styled, options, severities, fixes)
 
 
-def _fixed(run: RunReport, write: Writer) -> None:
+def _fixed(run: RunReport, write: Writer, styled: Style) -> None:
     """What `fix` changed, per file and rule."""
     names = {rule.code: rule.name for rule in all_rules()}
     for path, counts in sorted(run.fixed.items()):
-        write([[(path, "bold"), (":", "")]])
+        write(f"{styled(path, 'bold')}:")
         for code, count in sorted(counts.items()):
-            write([[(f"    {count} \u00d7 {code} ({names.get(code, '')})", "")]])
+            write(styled(f"    {count} \u00d7 {code} ({names.get(code, '')})"))
 
 
-def _summary(run: RunReport, write: Writer, options: dict, severities: Counter[Severity],
+def _summary(run: RunReport, write: Writer, styled: Style, options: dict, severities: Counter[Severity],
              fixes: Counter[bool]) -> None:
     fixable, unsafe = fixes[True], fixes[False]
     if run.fixes_applied:
-        write([[(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).", "")]])
+        write(f"Fixed {run.fixes_applied} problem(s) in {len(run.changes)} file(s).")
     unchecked = f"; {len(run.problems)} path(s) could not be checked" if run.problems else ""
     if not run.findings:
         if run.files:
-            write([[("All checks passed", "green"), (f" ({run.files} file(s){unchecked}).", "")]])
+            write(f"{styled('All checks passed', 'green')} ({run.files} file(s){styled(unchecked)}).")
         else:
-            write([[(f"No file was checked{unchecked}.", "")]])
+            write(f"No file was checked{styled(unchecked)}.")
         return
-    write([[(
-        f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
-        f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){unchecked}.", "")]])
+    write(f"Found {len(run.findings)} problem(s) in {run.files} file(s): "
+          f"{severities[Severity.ERROR]} error(s), {severities[Severity.WARNING]} warning(s){styled(unchecked)}.")
     if fixable and not options.get("fixing"):
-        write([[("[*]", "cyan"), (f" {fixable} fixable with `mermaid-lint fix`"
-                                  + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".", "")]])
+        write(f"{styled('[*]', 'cyan')} {fixable} fixable with `mermaid-lint fix`"
+              + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else "") + ".")
     elif unsafe:
-        write([[(f"{unsafe} more fixable with --unsafe-fixes.", "")]])
+        write(f"{unsafe} more fixable with --unsafe-fixes.")
