@@ -14,8 +14,8 @@ from conftest import GUIDES
 
 # The process pool itself, not concurrent.futures: asyncio (which some libraries import) loads that.
 # pathspec: the default excludes and plain names in .gitignore files are matched without it;
-# xml: only the junit format needs it.
-HEAVY = ("lark", "markdown_it", "rich", "multiprocessing", "concurrent.futures.process", "pathspec", "xml")
+# xml: only the junit format needs it. yaml: front-matter is read when a note is parsed.
+HEAVY = ("lark", "markdown_it", "yaml", "rich", "multiprocessing", "concurrent.futures.process", "pathspec", "xml")
 PROBE = """
 import json, sys
 from mermaid_lint.cli import cli
@@ -50,7 +50,7 @@ def test_a_run_answered_from_the_cache_imports_no_parser(tmp_path: Path):
     note.parent.mkdir()
     note.write_bytes((GUIDES / "llama-vault-note.md").read_bytes())
     cache = ["--cache-dir", str(tmp_path / "cache"), "--format", "json"]
-    assert {"lark", "markdown_it"} <= imported("check", *cache, str(note.parent))
+    assert {"lark", "markdown_it", "yaml"} <= imported("check", *cache, str(note.parent))
     assert imported("check", *cache, str(note.parent)) == set()
 
 

@@ -134,7 +134,7 @@ def test_plain_scalars_are_judged_as_pure_pyyaml_judges_them(monkeypatch):
     rng = random.Random(5)
     values = {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(20_000)}
     quick = {value: yaml_layout.plain_ok.__wrapped__(value) for value in values}
-    monkeypatch.setattr(yaml_layout, "QuickSafeLoader", yaml.SafeLoader)
-    monkeypatch.setattr(yaml_layout, "QuickJsonSchemaLoader", JsonSchemaLoader)
+    monkeypatch.setattr(yaml_loader, "QuickSafeLoader", yaml.SafeLoader)  # plain_ok imports them when called
+    monkeypatch.setattr(yaml_loader, "QuickJsonSchemaLoader", JsonSchemaLoader)
     assert {value: yaml_layout.plain_ok.__wrapped__(value) for value in values} == quick
     assert sum(quick.values()) > 1_000  # and plenty of them may stay unquoted

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import yaml
-
 from ..meaning import harmless_changes, quote_states
 from ..model import Diagram, Severity
-from ..yaml_loader import QuickJsonSchemaLoader
 from .base import FixSafety, Rule
 
 
@@ -81,6 +78,10 @@ def _meaningful_ends(diagram: Diagram) -> set[int]:
     kept = {i for i, (_, open_at_end) in enumerate(states) if open_at_end}
     front = diagram.front_matter
     if front is not None and front.problem is None and front.text != (stripped := _strip_line_ends(front.text)):
+        import yaml  # here: a run answered from the cache needs no YAML
+
+        from ..yaml_loader import QuickJsonSchemaLoader
+
         try:
             same = yaml.load(stripped, Loader=QuickJsonSchemaLoader) == front.data
         except yaml.YAMLError:
