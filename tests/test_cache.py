@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mermaid_lint import cache, runner
+from mermaid_lint import api, cache, runner
 from mermaid_lint.api import check_paths, fix_paths
 from mermaid_lint.cache import DATABASE, ResultCache, text_digest
 from mermaid_lint.cli import cli
@@ -61,6 +61,41 @@ def test_a_changed_note_is_checked_again_alone(vault, tmp_path, computed):
     again = check_paths([str(vault)], cache_dir=tmp_path / "c")
     assert computed == [str(note)]
     assert again.findings == check_paths([str(vault)]).findings  # the same as without a cache
+
+
+@pytest.fixture
+def run_level_checks(monkeypatch) -> list[int]:
+    """One item per run-level rule really run (not answered from the cache)."""
+    seen: list[int] = []
+    check_run = api.check_run
+
+    def counting(*args):
+        seen.append(1)
+        return check_run(*args)
+
+    monkeypatch.setattr(api, "check_run", counting)
+    return seen
+
+
+def test_run_level_findings_come_from_the_cache_only_for_the_same_notes(vault, tmp_path, run_level_checks):
+    folder = tmp_path / "c"
+    cold = check_paths([str(vault)], cache_dir=folder)
+    assert run_level_checks and {"ML303", "ML601", "ML602"} <= {f.code for f in cold.findings}
+    run_level_checks.clear()
+    assert check_paths([str(vault)], cache_dir=folder).findings == cold.findings
+    assert run_level_checks == []
+    # A section pasted into another note: the notes differ, the run-level rules run again.
+    notes = _notes(vault)
+    pasted = Path(notes[0]).read_text(encoding="utf-8").split("\n## ")[1]
+    with open(notes[-1], "a", encoding="utf-8") as note:
+        note.write(f"\n## {pasted}")
+    changed = check_paths([str(vault)], cache_dir=folder)
+    assert run_level_checks
+    assert changed.findings == check_paths([str(vault)]).findings != cold.findings  # as without a cache
+    # Fewer notes (the same texts) are other notes too.
+    run_level_checks.clear()
+    assert check_paths(notes[1:], cache_dir=folder).findings == check_paths(notes[1:]).findings
+    assert run_level_checks
 
 
 def test_the_same_text_at_another_path_is_not_a_hit(vault, tmp_path, computed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ class _Run:
             for code, facts in outcome.facts.items():
                 self.facts.setdefault(code, Packed(keep_as_is=self.keep_as_is))[path] = facts
         settings, rules = self.checker.settings, self.checker.rules
-        run_findings = self._run_findings()
+        run_findings = self._run_findings(remember)
         if last:
             self.facts.clear()
         for path in list(self.findings):
@@ -122,17 +123,28 @@ class _Run:
         """Drop every note's result (no round follows)."""
         self.findings, self.suppressions, self.lines, self.facts = Packed(), {}, {}, {}
 
-    def _run_findings(self) -> dict[str, list[Finding]]:
-        """The run-level rules' findings by path."""
-        found: dict[str, list[Finding]] = {}
-        for rule in self.checker.rules:
-            facts = self.facts.get(rule.code)
-            if not facts:
-                continue
-            notes = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
-                     for path in self.findings if path in facts]
-            for finding in check_run(notes, self.checker.settings, [rule]):
+    def _run_findings(self, remember: bool) -> dict[str, list[Finding]]:
+        """The run-level rules' findings by path; from the cache when it has those of the same
+        notes with the same texts (in the same order), as a run with nothing changed does."""
+        rules = [rule for rule in self.checker.rules if self.facts.get(rule.code)]
+        if not rules:
+            return {}
+        digests = self.checker.digests
+        notes = hashlib.blake2b(digest_size=16)
+        for path in self.findings:
+            notes.update(f"{path}\0{digests[path]}\0".encode())
+        found = self.checker.cache.get_run(notes.hexdigest())
+        if found is not None:
+            return found
+        found = {}
+        for rule in rules:
+            facts = self.facts[rule.code]
+            results = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
+                       for path in self.findings if path in facts]
+            for finding in check_run(results, self.checker.settings, [rule]):
                 found.setdefault(finding.path, []).append(finding)
+        if remember:
+            self.checker.cache.put_run(notes.hexdigest(), found)
         return found
 
 

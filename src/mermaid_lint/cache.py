@@ -12,7 +12,8 @@ crafted file, so unpickling builds only mermaid-lint's own model classes, nothin
 result's findings are stored apart, compressed, and its run-level facts pickled rule by
 rule; a run keeps them so (`packed.Pickled`, `packed.PickledValue`) until it reads them (the
 facts once each, the findings when it reports them): reading a row unpickles only its line
-index and suppressions.
+index and suppressions. One more row per fingerprint keeps the last run's run-level findings,
+used only by a run of the same notes with the same texts.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def _loads(blob: bytes) -> Any:
 
 
 CHECK_SIZE = 8
+# The row that keeps the last run's run-level findings, under a path no note has.
+RUN_ROW = ""
 
 
 def _check(findings: bytes, facts: dict[str, bytes]) -> bytes:
@@ -165,6 +168,28 @@ class ResultCache:
             self._unsaved[path] = (digest, rest, _check(findings, facts) + findings, len(result.findings))
             if len(self._unsaved) >= ROWS_PER_WRITE:
                 self._write()
+
+    def get_run(self, notes: str) -> dict[str, list[Any]] | None:
+        """The run-level findings by path stored for these notes (a digest of their paths and
+        texts, in order), if they are the last stored."""
+        if self._db_failed:
+            return None
+        row = self._query("SELECT digest, findings FROM results WHERE fingerprint = ? AND path = ?",
+                          (self._fingerprint, RUN_ROW))
+        if row is None or row[0] != notes:
+            return None
+        try:
+            check, found = row[1][:CHECK_SIZE], row[1][CHECK_SIZE:]
+            return _loads(zlib.decompress(found)) if check == _check(found, {}) else None
+        except Exception:  # a damaged or foreign row: compute it again
+            return None
+
+    def put_run(self, notes: str, found: dict[str, list[Any]]) -> None:
+        """Keep a run's run-level findings for the next run of the same notes (one per
+        fingerprint: the last run's)."""
+        if not (self._db_failed or self._unwritable):
+            blob = zlib.compress(pickle.dumps(found, pickle.HIGHEST_PROTOCOL), 1)
+            self._unsaved[RUN_ROW] = (notes, b"", _check(blob, {}) + blob, sum(map(len, found.values())))
 
     def save(self) -> None:
         """Store the results not stored yet, and forget long-unused ones."""

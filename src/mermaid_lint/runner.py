@@ -139,6 +139,7 @@ class NoteChecker:
         self.rules = settings.enabled_rules()
         self.jobs = max(1, jobs)
         self.cache = ResultCache(cache_dir, settings)
+        self.digests: dict[str, str] = {}  # path -> digest of the text last checked there
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> NoteChecker:
@@ -164,7 +165,7 @@ class NoteChecker:
         `remember` (the cache holds one result per path: that of the text on disk)."""
         def entries() -> Iterator[Entry]:
             for path, source in sources:
-                digest = text_digest(source)
+                digest = self.digests[path] = text_digest(source)
                 cached = self.cache.get(path, digest)
                 task = None if cached is not None else (check_one, (path, source))
                 yield (path, digest, task is not None), cached, task, len(source.text)
