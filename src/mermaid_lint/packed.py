@@ -88,8 +88,8 @@ class Pickled(Sequence[T]):
 
 class PickledValue(Generic[V]):
     """A value that came pickled (a note's run-level facts read from the results cache): packing
-    keeps it as it came (among the values kept as they are, it is unpickled once), and reading
-    unpickles it with `loads`."""
+    keeps it as it came, and reading unpickles it with `loads` (a run that takes its run-level
+    findings from the cache never reads it)."""
 
     __slots__ = ("data", "loads")
 
@@ -112,12 +112,8 @@ def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) ->
 
 
 def _unpickled(value: Any) -> Any:
-    """What a value that came pickled holds; any other value as it is."""
-    if isinstance(value, Pickled):
-        return value.items()
-    if isinstance(value, PickledValue):
-        return value.load()
-    return value
+    """What a list that came pickled holds; any other value as it is."""
+    return value.items() if isinstance(value, Pickled) else value
 
 
 class _Packer:
@@ -131,13 +127,13 @@ class _Packer:
         self._primed: Any = None  # a compressor that has read the dictionary: copied for each value
 
     def pack(self, value: object) -> Stored:
+        if isinstance(value, PickledValue):  # pickled already: unpack unpickles it (if it is read)
+            return value
         if self._kept < self._keep_as_is:
             self._kept += 1
             return (_unpickled(value),)
         if isinstance(value, Pickled):  # packed already, and read as the list it stands for
             return (value,)
-        if isinstance(value, PickledValue):  # pickled already: unpack unpickles it
-            return value
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if len(data) < MIN_COMPRESSED:
             return b"\2" + data
