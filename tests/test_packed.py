@@ -1,14 +1,20 @@
-"""What a run keeps of every note is packed; it must read back exactly as it went in."""
+"""What a run keeps of every note is packed (or, for a check's texts, read again from the
+files); it must read back exactly as it went in."""
 
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 
 import pytest
 
+from mermaid_lint import api
 from mermaid_lint import packed as packing
+from mermaid_lint.api import check_paths
+from mermaid_lint.files import CheckedTexts
 from mermaid_lint.packed import Packed, PackedChunks, Pickled, PickledValue, merge_sorted
+from mermaid_lint.reporting import text
 
 
 @pytest.fixture(params=[0, 1000], ids=["packed", "kept-as-is"])
@@ -101,3 +107,34 @@ def test_a_pickled_value_is_kept_as_it_came(keep_as_is: int):
     assert loads_calls == []  # unpickled only when read
     assert packed["a.md"] == {"digests": [1, 2]} and packed["b.md"] == {"digests": []}
     assert len(loads_calls) == 1
+
+
+def test_checked_texts_past_the_first_are_read_again_from_their_files(tmp_path):
+    first, second, gone = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "c.md"
+    for path, text in [(first, "one\n"), (second, "\ufefftwo\r\n"), (gone, "three\n")]:
+        path.write_text(text, encoding="utf-8", newline="")
+    texts = CheckedTexts(keep_as_is=1, not_files={"-"})
+    texts[str(first)], texts[str(second)], texts[str(gone)], texts["-"] = "one\n", "two\r\n", "three\n", "stdin"
+    assert list(texts) == [str(first), str(second), str(gone), "-"] and len(texts) == 4
+    assert texts[str(second)] == "two\r\n" and texts["-"] == "stdin"  # as read: without the BOM
+    first.write_text("changed\n")
+    second.write_text("two\r\nchanged\r\n")
+    gone.unlink()
+    # The first is kept as it is; a file changed or removed since it was checked has no text.
+    assert texts[str(first)] == "one\n" and texts.get(str(second)) is None and texts.get(str(gone)) is None
+
+
+def test_a_large_check_reports_source_lines_read_again(tmp_path, monkeypatch):
+    for index in range(3):
+        (tmp_path / f"note-{index}.md").write_text(f"# {index}\n\n```mermaid\nflowchart TD\n  A[a<br>b] --> B\n```\n")
+    report_as_kept = check_paths([str(tmp_path)])
+    monkeypatch.setattr(api, "KEEP_AS_IS", 1)
+    report_read_again = check_paths([str(tmp_path)])
+    assert isinstance(report_read_again.texts, CheckedTexts) and report_read_again.findings
+
+    def output(report: api.RunReport) -> str:
+        out = io.StringIO()
+        text.write_report(report, text._plain_writer(out), text._plain, {})
+        return out.getvalue()
+
+    assert output(report_read_again) == output(report_as_kept) and "A[a<br>b]" in output(report_as_kept)

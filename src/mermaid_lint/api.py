@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import Settings
 from .engine import NoteResult, check_run, reported_findings
-from .files import InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
+from .files import CheckedTexts, InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
 from .ignore import PathFilter
 from .model import Finding, LineIndex
@@ -184,7 +184,8 @@ def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin
     """Check files, folders and globs (`-`: `stdin`) together: run-level rules see them all.
     Notes are checked in `jobs` processes, with the results kept in `cache_dir` reused."""
     settings = settings or Settings()
-    report = RunReport(findings=(findings := PackedChunks(KEEP_AS_IS)), texts=Packed(keep_as_is=KEEP_AS_IS))
+    report = RunReport(findings=(findings := PackedChunks(KEEP_AS_IS)),
+                       texts=CheckedTexts(KEEP_AS_IS, not_files={stdin.name} if stdin else ()))
     with NoteChecker(settings, jobs, cache_dir) as checker:
         run = _Run(checker, KEEP_AS_IS)
         for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin)), last=True):

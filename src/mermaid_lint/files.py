@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import tempfile
+from collections.abc import Container, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,6 +113,45 @@ def read_source(path: Path) -> SourceText:
     except OSError as error:
         raise InputError(error.strerror or str(error)) from None
     return decode(data)
+
+
+class CheckedTexts(MutableMapping[str, str]):
+    """Path -> the text a check read there, for the reporters. A check changes no file, so
+    past the first `keep_as_is` texts it keeps only each text's length and hash, and reads
+    the file again when the text is asked for: that is several times faster than packing
+    every text, and takes no room. A file changed since it was checked has no text here."""
+
+    def __init__(self, keep_as_is: int, not_files: Container[str] = ()) -> None:
+        self._keep_as_is = keep_as_is
+        self._not_files = not_files  # names of texts read from elsewhere (standard input)
+        self._entries: dict[str, str | tuple[int, int]] = {}  # the text, or its (length, hash)
+
+    def __setitem__(self, path: str, text: str) -> None:
+        if len(self._entries) < self._keep_as_is or path in self._not_files:
+            self._entries[path] = text
+        else:
+            self._entries[path] = (len(text), hash(text))
+
+    def __getitem__(self, path: str) -> str:
+        entry = self._entries[path]
+        if isinstance(entry, str):
+            return entry
+        try:
+            text = read_source(Path(path)).text
+        except InputError:
+            raise KeyError(path) from None
+        if (len(text), hash(text)) != entry:
+            raise KeyError(path)
+        return text
+
+    def __delitem__(self, path: str) -> None:
+        del self._entries[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def encode(source: SourceText, text: str) -> bytes:
