@@ -174,6 +174,9 @@ class Lexed(NamedTuple):
 LexedFields = tuple[str, str, int, int, tuple[str, ...]]
 
 
+RULE_GROUP = "_rule"  # the names of the empty groups that say which rule matched
+
+
 class JisonLexer:
     """Runs a list of rules the way Jison does: first match in rule order, per state.
 
@@ -199,14 +202,14 @@ class JisonLexer:
         if found is None:
             if state not in self.states:
                 raise KeyError(f"no lexer state {state!r}")
-            alternatives: list[str] = []
-            by_group: list[Any] = [None]
-            for rule in self.rules:
-                if "*" in rule.states or state in rule.states:
-                    alternatives.append(f"(?:{rule.pattern})()")
-                    by_group.extend([None] * re.compile(rule.pattern, self.flags).groups)
-                    by_group.append((rule.token, rule.ops, rule.hook))
+            rules = [rule for rule in self.rules if "*" in rule.states or state in rule.states]
+            # The empty groups are named so that their numbers come from the compiled pattern:
+            # compiling each rule alone to count its groups cost as much again.
+            alternatives = (f"(?:{rule.pattern})(?P<{RULE_GROUP}{index}>)" for index, rule in enumerate(rules))
             pattern = re.compile("|".join(alternatives), re.ASCII | self.flags)
+            by_group: list[Any] = [None] * (pattern.groups + 1)
+            for index, rule in enumerate(rules):
+                by_group[pattern.groupindex[f"{RULE_GROUP}{index}"]] = (rule.token, rule.ops, rule.hook)
             found = self.matchers[state] = (pattern, by_group)
         return found
 
