@@ -102,17 +102,30 @@ def source_from_text(text: str) -> SourceText:
 
 def read_source(path: Path) -> SourceText:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file too large ({size // (1024 * 1024)} MiB, limit {MAX_BYTES // (1024 * 1024)} MiB); skipped")
-        data = path.read_bytes()
+        return decode(_read_bytes(path))
     except IsADirectoryError:
         raise InputError("is a directory") from None
     except PermissionError:
         raise InputError("permission denied") from None
     except OSError as error:
         raise InputError(error.strerror or str(error)) from None
-    return decode(data)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes (at most MAX_BYTES); one open and no file object: a run reads
+    thousands of files, and Path.stat + read_bytes took twice as long."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        data = b""
+        while size <= MAX_BYTES and (part := os.read(fd, max(size + 1 - len(data), 1 << 16))):
+            data += part
+            size = max(size, len(data))
+    finally:
+        os.close(fd)
+    if size > MAX_BYTES:
+        raise InputError(f"file too large ({size // (1024 * 1024)} MiB, limit {MAX_BYTES // (1024 * 1024)} MiB); skipped")
+    return data
 
 
 class CheckedTexts(MutableMapping[str, str]):
