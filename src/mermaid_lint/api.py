@@ -107,7 +107,6 @@ class _Run:
             self.lines[path] = outcome.lines
             for code, facts in outcome.facts.items():
                 self.facts.setdefault(code, Packed(keep_as_is=self.keep_as_is))[path] = facts
-        settings, rules = self.checker.settings, self.checker.rules
         run_findings = self._run_findings(remember)
         if last:
             self.facts.clear()
@@ -117,7 +116,7 @@ class _Run:
             if last:
                 del self.findings[path], self.lines[path]
                 self.suppressions.pop(path, None)
-            yield path, reported_findings(result, run_findings.pop(path, []), settings, rules)
+            yield path, reported_findings(result, run_findings.pop(path, []), self.checker.settings)
 
     def forget(self) -> None:
         """Drop every note's result (no round follows)."""
@@ -126,8 +125,7 @@ class _Run:
     def _run_findings(self, remember: bool) -> dict[str, list[Finding]]:
         """The run-level rules' findings by path; from the cache when it has those of the same
         notes with the same texts (in the same order), as a run with nothing changed does."""
-        rules = [rule for rule in self.checker.rules if self.facts.get(rule.code)]
-        if not rules:
+        if not any(self.facts.values()):
             return {}
         digests = self.checker.digests
         notes = hashlib.blake2b(digest_size=16)
@@ -137,7 +135,7 @@ class _Run:
         if found is not None:
             return found
         found = {}
-        for rule in rules:
+        for rule in [rule for rule in self.checker.rules if self.facts.get(rule.code)]:
             facts = self.facts[rule.code]
             results = [NoteResult(path, [], {rule.code: facts[path]}, self.lines[path])
                        for path in self.findings if path in facts]

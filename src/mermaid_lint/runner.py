@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -28,6 +29,8 @@ from .model import Fix, Note
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
+
+    from .rules.base import Rule
 
 # A worker costs a fork and building the parsers its notes need (about 0.1 s), so each one
 # must get at least this much text; less is checked here instead.
@@ -136,11 +139,16 @@ class NoteChecker:
 
     def __init__(self, settings: Any, jobs: int = 1, cache_dir: Path | None = None) -> None:
         self.settings = settings
-        self.rules = settings.enabled_rules()
         self.jobs = max(1, jobs)
         self.cache = ResultCache(cache_dir, settings)
         self.digests: dict[str, str] = {}  # path -> digest of the text last checked there
         self._pool: ProcessPoolExecutor | None = None
+
+    @cached_property
+    def rules(self) -> list[type[Rule]]:
+        """The rules to run, loaded when a note is to be checked (a run the cache answers
+        imports none of them)."""
+        return self.settings.enabled_rules()
 
     def __enter__(self) -> NoteChecker:
         return self
