@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from .config import Settings
 from .engine import NoteResult, check_run, reported_findings
 from .files import CheckedTexts, InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
 from .fixing import FixOutcome, fix_to_fixed_point
+from .hashing import blake2b
 from .ignore import PathFilter
 from .model import Finding, LineIndex
 from .packed import KEEP_AS_IS, Packed, PackedChunks
@@ -128,7 +128,7 @@ class _Run:
         if not any(self.facts.values()):
             return {}
         digests = self.checker.digests
-        notes = hashlib.blake2b(digest_size=16)
+        notes = blake2b(digest_size=16)
         for path in self.findings:
             notes.update(f"{path}\0{digests[path]}\0".encode())
         found = self.checker.cache.get_run(notes.hexdigest())

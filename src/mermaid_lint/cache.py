@@ -19,7 +19,6 @@ used only by a run of the same notes with the same texts.
 from __future__ import annotations
 
 import array
-import hashlib
 import io
 import json
 import pickle
@@ -35,6 +34,7 @@ from typing import Any
 from . import __version__
 from .files import SourceText
 from .grammars import grammar_dir
+from .hashing import blake2b
 from .packed import Pickled, PickledValue
 
 DATABASE = "results.sqlite3"
@@ -58,7 +58,7 @@ SAFE_GLOBALS = {("array", "array"): array.array, ("array", "_array_reconstructor
 
 def text_digest(source: SourceText) -> str:
     """What a note's result depends on besides its path: its text, BOM and line terminator."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(f"{int(source.bom)}{source.newline}\0".encode())
     digest.update(source.text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -75,7 +75,7 @@ def _tool_files() -> list[Path]:
 
 def fingerprint(settings: Any) -> str:
     """One string that changes whenever a result computed with `settings` could change."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(f"{__version__}\0{sys.version_info[:2]}\0".encode())
     for path in _tool_files():
         digest.update(f"{path.name}\0".encode())
@@ -119,7 +119,7 @@ def _check(findings: bytes, facts: dict[str, bytes]) -> bytes:
     """A digest of the parts of a row unpickled only when they are read (the findings, the
     run-level facts), stored before the findings: a damaged row is found, and missed, when
     it is read, not when the report needs it."""
-    digest = hashlib.blake2b(findings, digest_size=CHECK_SIZE)
+    digest = blake2b(findings, digest_size=CHECK_SIZE)
     for blob in facts.values():
         digest.update(blob)
     return digest.digest()

@@ -21,11 +21,6 @@ from .files import SKIPPED_DIRS
 from .ignore import pattern_matches, relative_to_root
 from .rules import Rule, all_rules, rule_by_id
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 # Rule code ranges: a prefix naming a whole category stays valid while the category is empty.
 CATEGORIES = {
     "ML0": "input and syntax",
@@ -152,6 +147,11 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 
 def _read_toml(path: Path) -> dict:
+    # Here: a folder without configuration files never needs it.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

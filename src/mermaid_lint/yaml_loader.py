@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .hashing import blake2b
 
 
 class JsonSchemaLoader(yaml.SafeLoader):
@@ -66,7 +67,7 @@ def load_data_file(text: str, loader: type) -> Any:
     pre-commit run notices. Like Lark's grammar cache, the data is kept in the temp folder,
     as JSON (never code), named by the text's hash, and only when it reads back equal.
     """
-    digest = hashlib.blake2b(f"{loader.__name__}\0{text}".encode(), digest_size=16).hexdigest()
+    digest = blake2b(f"{loader.__name__}\0{text}".encode(), digest_size=16).hexdigest()
     kept = Path(tempfile.gettempdir()) / f".mermaid-lint-data-{digest}.json"
     try:
         if not hasattr(os, "getuid") or kept.stat().st_uid == os.getuid():  # not one another user left

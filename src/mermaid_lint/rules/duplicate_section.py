@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import hashlib
 from array import array
 from dataclasses import dataclass
 
+from ..hashing import blake2b
 from ..model import Edit, Meaning, Severity
 from .base import FixSafety, Rule
 
@@ -27,7 +27,7 @@ def _normalise(text: str) -> str:
 
 
 def _line_digests(lines) -> array:
-    return array("Q", sorted({int.from_bytes(hashlib.blake2b(line.encode(), digest_size=8).digest(), "big")
+    return array("Q", sorted({int.from_bytes(blake2b(line.encode(), digest_size=8).digest(), "big")
                               for line in lines}))
 
 
@@ -83,7 +83,7 @@ class DuplicateSection(Rule):
                     lines = [diagram.header.text] + [b.text for b in diagram.body]
                     text = _normalise("\n".join(lines))
                     if not any(allow in text for allow in allowed):
-                        diagrams.append(hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
+                        diagrams.append(blake2b(text.encode(), digest_size=16).hexdigest())
             if section.heading.level not in levels or not section.blocks:
                 continue
             heading_end = note.text.find("\n", section.start)
