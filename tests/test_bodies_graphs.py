@@ -11,7 +11,8 @@ import pytest
 from lark import Token
 from lark.exceptions import UnexpectedToken
 
-from mermaid_lint.bodies import class_diagram, flowchart, parse_body, state, supported_types
+from mermaid_lint import kept
+from mermaid_lint.bodies import _jison, class_diagram, flowchart, parse_body, state, supported_types
 from mermaid_lint.bodies._jison import apply_edits, run, tree_parser
 from mermaid_lint.bodies.class_diagram import ClassDiagram
 from mermaid_lint.bodies.flowchart import Flowchart
@@ -407,3 +408,23 @@ def test_a_fix_is_moved_past_earlier_edits() -> None:
     assert fix is not None
     assert [(e.start, e.end) for e in fix.edits] == [((1, 6), (1, 11)), ((1, 19), (1, 24)), ((1, 32), (1, 37))]
     assert apply_edits(text, fix.edits) == 'flowchart LR\n    A["x (1)"] --> B["y (2)"] --> C["z (3)"]\n'
+
+
+@pytest.mark.parametrize(("module", "texts"), [
+    (flowchart, ["flowchart TD\n  A[a<br>b] -->|x| B((c))\n  subgraph S\n    B --> C\n  end", "graph LR\n  A -->"]),
+    (class_diagram, ["classDiagram\n  class A {\n    +int x\n  }\n  A <|-- B", "classDiagram\n  A <|-- "]),
+    (state, ["stateDiagram-v2\n  [*] --> A\n  A --> B: go\n  state B {\n    C\n  }", "stateDiagram\n  A --> {"]),
+])
+def test_a_parse_table_read_back_from_the_temp_folder_parses_as_the_one_built(module, texts, tmp_path, monkeypatch):
+    monkeypatch.setattr(kept.tempfile, "gettempdir", lambda: str(tmp_path))
+    body = module._BODY
+    built = _jison.TreeParser(body.grammar)  # nothing kept there yet: built from Lark's table
+    assert len(list(tmp_path.glob(".mermaid-lint-data-*.json"))) == 1
+
+    def not_built_again(grammar: str) -> None:
+        raise AssertionError("the kept table was not read back")
+
+    monkeypatch.setattr(_jison, "_parse_table", not_built_again)
+    read_back = _jison.TreeParser(body.grammar)
+    for text in texts:
+        assert run(read_back, body.lexer, body.prepare(text)) == run(built, body.lexer, body.prepare(text))

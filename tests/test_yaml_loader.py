@@ -7,7 +7,7 @@ import random
 import pytest
 import yaml
 
-from mermaid_lint import yaml_loader
+from mermaid_lint import kept, yaml_loader
 from mermaid_lint.yaml_loader import JsonSchemaLoader, load_with_nodes
 
 from conftest import require_corpus
@@ -93,7 +93,7 @@ def test_corpus_front_matter_reads_the_same():
 
 @pytest.fixture
 def temp_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(yaml_loader.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(kept.tempfile, "gettempdir", lambda: str(tmp_path))
     return tmp_path
 
 

@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .hashing import blake2b
+from .kept import kept_as_json
 
 
 class JsonSchemaLoader(yaml.SafeLoader):
@@ -61,27 +57,7 @@ def load_with_nodes(text: str) -> tuple[yaml.Node | None, Any]:
 
 
 def load_data_file(text: str, loader: type) -> Any:
-    """A large YAML data file (Mermaid's config schema) as Python data.
-
-    Building 70 KB of YAML into objects takes tens of milliseconds at every start, which a
-    pre-commit run notices. Like Lark's grammar cache, the data is kept in the temp folder,
-    as JSON (never code), named by the text's hash, and only when it reads back equal.
-    """
-    digest = blake2b(f"{loader.__name__}\0{text}".encode(), digest_size=16).hexdigest()
-    kept = Path(tempfile.gettempdir()) / f".mermaid-lint-data-{digest}.json"
-    try:
-        if not hasattr(os, "getuid") or kept.stat().st_uid == os.getuid():  # not one another user left
-            return json.loads(kept.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - the callers pass safe loaders
-    try:
-        encoded = json.dumps(data)
-        if json.loads(encoded) == data:
-            handle, temporary = tempfile.mkstemp(prefix=kept.name, dir=kept.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(encoded)
-            os.replace(temporary, kept)
-    except (TypeError, ValueError, OSError):
-        pass  # not JSON data, or no writable temp folder: the YAML is read each time
-    return data
+    """A large YAML data file (Mermaid's config schema) as Python data: building 70 KB of
+    YAML into objects takes tens of milliseconds, so it is kept (kept.kept_as_json)."""
+    return kept_as_json(f"{loader.__name__}\0{text}",
+                        lambda: yaml.load(text, Loader=loader))  # the callers pass safe loaders

@@ -21,10 +21,12 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from lark import Token, Tree
+from lark import __version__ as lark_version
 from lark.grammar import Rule as GrammarRule
 from lark.parsers.lalr_analysis import Shift
 
-from ..grammars import lalr_parser
+from ..grammars import grammar_dir, lalr_parser
+from ..kept import kept_as_json
 from . import BodyFix, BodyResult, BodySyntaxError, TextEdit
 
 # JavaScript's `\s`, which Mermaid's regexes use (Python's differs on a few code points).
@@ -383,6 +385,10 @@ class ParseFailure:
     previous: list[Lexed] = field(default_factory=list)
 
 
+# Bump when _parse_table changes what it keeps (the tables kept in the temp folder are named by it).
+TABLE_FORMAT = 1
+
+
 class TreeParser:
     """The LALR parser of `grammars/<grammar>.lark`, fed one token at a time.
 
@@ -393,20 +399,19 @@ class TreeParser:
     """
 
     def __init__(self, grammar: str) -> None:
-        lark = lalr_parser(grammar)
-        conf = lark.parse_interactive("").parser_state.parse_conf
-        builders = {rule: _tree_builder(rule) for rule in lark.rules}
+        text = (grammar_dir() / f"{grammar}.lark").read_text(encoding="utf-8")
+        table = kept_as_json(f"parse table {TABLE_FORMAT}\0{lark_version}\0{text}", lambda: _parse_table(grammar))
         # Lark's table, with a state's row standing for the state (the stack holds rows, which
         # saves looking them up), and each reduction's rule replaced by what the loop needs of
         # it: how many values it takes, the rule it makes, and what builds its value (None: the
         # values themselves, as a list). A step is (shift?, row to go to | reduction).
-        rows: dict[Any, dict[str, tuple[bool, Any]]] = {state: {} for state in conf.states}
-        for state, row in conf.states.items():
-            for symbol, (action, target) in row.items():
-                rows[state][symbol] = (True, rows[target]) if action is Shift else (
-                    False, (len(target.expansion), target.origin.name, builders[target]))
-        self.start_row = rows[conf.start_state]
-        self.end_row = rows[conf.end_state]
+        reductions = [(shape[1], shape[0], _tree_builder(*shape)) for shape in table["rules"]]
+        rows: list[dict[str, tuple[bool, Any]]] = [{} for _ in table["states"]]
+        for row, steps in zip(rows, table["states"]):
+            for symbol, (shift, target) in steps.items():
+                row[symbol] = (True, rows[target]) if shift else (False, reductions[target])
+        self.start_row = rows[table["start"]]
+        self.end_row = rows[table["end"]]
 
     def parse(self, lexemes: Iterable[LexedFields], end: int,
               seen: deque[LexedFields]) -> Tree[Token] | tuple[LexedFields, frozenset[str]]:
@@ -447,16 +452,34 @@ class TreeParser:
         raise AssertionError("the end token either completes the parse or is refused")
 
 
-def _tree_builder(rule: GrammarRule) -> Callable[[list[Any]], Any] | None:
-    """What makes the value of `rule` from its children's, as Lark's tree builder would."""
+def _parse_table(grammar: str) -> dict[str, Any]:
+    """Lark's LALR table of the grammar as JSON data: by state (numbered from 0), each symbol's
+    step as [shift?, state to go to | rule index]; and by rule index what _tree_builder takes."""
+    lark = lalr_parser(grammar)
+    conf = lark.parse_interactive("").parser_state.parse_conf
+    index = {rule: number for number, rule in enumerate(lark.rules)}
+    states = [{symbol: [action is Shift, target if action is Shift else index[target]]
+               for symbol, (action, target) in conf.states[state].items()} for state in range(len(conf.states))]
+    return {"states": states, "start": conf.start_state, "end": conf.end_state,
+            "rules": [_rule_shape(rule) for rule in lark.rules]}
+
+
+def _rule_shape(rule: GrammarRule) -> list[Any]:
+    """What makes a rule's value: [rule name, number of children, tree name, `?rule`, which
+    children are inlined rules]."""
     if any(s.is_term and s.filter_out for s in rule.expansion):
         raise NotImplementedError(f"{rule}: filtered tokens are not built here")
-    inlined = tuple(not s.is_term and s.name.startswith("_") for s in rule.expansion)
-    splice = _splicer(inlined) if any(inlined) else None
-    if rule.origin.name.startswith("_"):
+    return [rule.origin.name, len(rule.expansion), rule.alias or rule.options.template_source or rule.origin.name,
+            bool(rule.options.expand1 and not rule.alias), [not s.is_term and s.name.startswith("_") for s in rule.expansion]]
+
+
+def _tree_builder(name: str, size: int, data: str, expand1: bool,
+                  inlined: list[bool]) -> Callable[[list[Any]], Any] | None:
+    """What makes the value of a rule (_rule_shape) from its children's, as Lark's tree builder would."""
+    splice = _splicer(tuple(inlined)) if any(inlined) else None
+    if name.startswith("_"):
         return splice  # its parent takes its children
-    data = rule.alias or rule.options.template_source or rule.origin.name
-    if rule.options.expand1 and not rule.alias:
+    if expand1:
         def tree_unless_one(children: list[Any]) -> Any:
             """`?rule`: a lone child stands for the rule."""
             if splice is not None:
