@@ -80,26 +80,28 @@ def write_report(run: RunReport, write: Writer, styled: Style, options: dict) ->
     lines_of: tuple[str | None, list[str] | None] = (None, None)
     fixable_mark = " " + styled("[*]", "cyan")
     for finding in run.findings:
-        style = STYLE[finding.severity]
-        severities[finding.severity] += 1
-        if finding.fix:
-            fixes[finding.fix.safe] += 1
-        lines = (f"{styled(finding.path, 'bold')}:{finding.line}:{finding.column}: {styled(finding.code, style)} "
-                 f"{styled(finding.name, 'dim')} {styled(finding.message)}{fixable_mark if finding.fix else ''}")
-        if show_fixes and finding.fix:
-            kind = "fix" if finding.fix.safe else "unsafe fix"
-            lines += f"\n      {styled(kind + ':', 'cyan')} {styled(finding.fix.description)}"
+        severity, fix, path, line_number, column = (finding.severity, finding.fix, finding.path, finding.line,
+                                                    finding.column)
+        style = STYLE[severity]
+        severities[severity] += 1
+        if fix:
+            fixes[fix.safe] += 1
+        lines = (f"{styled(path, 'bold')}:{line_number}:{column}: {styled(finding.code, style)} "
+                 f"{styled(finding.name, 'dim')} {styled(finding.message)}{fixable_mark if fix else ''}")
+        if show_fixes and fix:
+            kind = "fix" if fix.safe else "unsafe fix"
+            lines += f"\n      {styled(kind + ':', 'cyan')} {styled(fix.description)}"
         if show_source:
-            if lines_of[0] != finding.path:
-                source = run.texts.get(finding.path)
-                lines_of = (finding.path, source.split("\n") if source is not None else None)
+            if lines_of[0] != path:
+                source = run.texts.get(path)
+                lines_of = (path, source.split("\n") if source is not None else None)
             source_lines = lines_of[1]
-            if source_lines is not None and finding.line <= len(source_lines):
-                line = source_lines[finding.line - 1].rstrip("\r").expandtabs(1)
-                width = max(1, (finding.end_column - finding.column) if finding.end_line == finding.line else len(line) - finding.column + 1)
-                gutter = f"{finding.line:>5} | "
+            if source_lines is not None and line_number <= len(source_lines):
+                line = source_lines[line_number - 1].rstrip("\r").expandtabs(1)
+                width = max(1, (finding.end_column - column) if finding.end_line == line_number else len(line) - column + 1)
+                gutter = f"{line_number:>5} | "
                 lines += (f"\n{styled(gutter, 'dim')}{styled(line)}"
-                          f"\n{' ' * (len(gutter) + finding.column - 1)}{styled('^' * width, style)}")
+                          f"\n{' ' * (len(gutter) + column - 1)}{styled('^' * width, style)}")
         write(lines)
     if show_fixes:
         _fixed(run, write, styled)
