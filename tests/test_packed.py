@@ -134,7 +134,8 @@ def test_a_large_check_reports_source_lines_read_again(tmp_path, monkeypatch):
 
     def output(report: api.RunReport) -> str:
         out = io.StringIO()
-        text.write_report(report, text._plain_writer(out), text._plain, {})
+        with text._plain_writer(out) as write:
+            text.write_report(report, write, text._plain, {})
         return out.getvalue()
 
     assert output(report_read_again) == output(report_as_kept) and "A[a<br>b]" in output(report_as_kept)

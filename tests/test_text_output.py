@@ -14,7 +14,8 @@ from conftest import FIXTURES, GUIDES
 
 def _both(report: RunReport, options: dict) -> tuple[str, str]:
     plain, rich = io.StringIO(), io.StringIO()
-    text.write_report(report, text._plain_writer(plain), text._plain, options)
+    with text._plain_writer(plain) as write:
+        text.write_report(report, write, text._plain, options)
     text.write_report(report, text._rich_writer(rich), text._marked_up, options)  # rich on a non-terminal: no colour
     return plain.getvalue(), rich.getvalue()
 
