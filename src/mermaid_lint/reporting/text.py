@@ -96,7 +96,8 @@ def write_report(run: RunReport, write: Writer, styled: Style, options: dict) ->
     # For the summary, counted here: a large run's findings are unpacked each time they are read.
     severities: Counter[Severity] = Counter()
     fixes: Counter[bool] = Counter()  # safe? -> findings with such a fix
-    # The current file's lines, None without its text (findings come by file; texts are packed).
+    # The current file's lines, None without its text (findings come by file; each text is
+    # unpacked or read again when asked for).
     lines_of: tuple[str | None, list[str] | None] = (None, None)
     fixable_mark = " " + styled("[*]", "cyan")
     for finding in run.findings:
