@@ -1,6 +1,6 @@
 """Data worked out once per machine and kept in the temp folder, like Lark's grammar cache:
 building it at every start (Mermaid's config schema from YAML, the flowchart parse table
-from Lark's) costs a pre-commit run tens of milliseconds."""
+from Lark's, compiled regular expressions) costs a pre-commit run tens of milliseconds."""
 
 from __future__ import annotations
 
@@ -14,20 +14,26 @@ from typing import Any
 from .hashing import blake2b
 
 
-def kept_as_json(key: str, build: Callable[[], Any]) -> Any:
-    """What `build` returns for `key`, read back when a process of this user built it before.
-
-    The file is named by the key's hash and holds JSON (never code); it is written only when
-    the data reads back equal, so `build` must return JSON's own types (lists, string keys).
-    """
+def _kept_file(key: str) -> Path:
     digest = blake2b(key.encode(), digest_size=16).hexdigest()
-    kept = Path(tempfile.gettempdir()) / f".mermaid-lint-data-{digest}.json"
+    return Path(tempfile.gettempdir()) / f".mermaid-lint-data-{digest}.json"
+
+
+def read_kept(key: str) -> Any:
+    """The data `write_kept` kept for `key`, or None (never kept, damaged, or another user's)."""
+    kept = _kept_file(key)
     try:
-        if not hasattr(os, "getuid") or kept.stat().st_uid == os.getuid():  # not one another user left
+        if not hasattr(os, "getuid") or kept.stat().st_uid == os.getuid():
             return json.loads(kept.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    data = build()
+    return None
+
+
+def write_kept(key: str, data: Any) -> None:
+    """Keep `data` for `key`: JSON (never code), written only when it reads back equal, so it
+    must be JSON's own types (lists, string keys); nothing is kept without a writable temp folder."""
+    kept = _kept_file(key)
     try:
         encoded = json.dumps(data)
         if json.loads(encoded) == data:
@@ -36,5 +42,13 @@ def kept_as_json(key: str, build: Callable[[], Any]) -> Any:
                 out.write(encoded)
             os.replace(temporary, kept)
     except (TypeError, ValueError, OSError):
-        pass  # not JSON data, or no writable temp folder: it is built each time
+        pass
+
+
+def kept_as_json(key: str, build: Callable[[], Any]) -> Any:
+    """What `build` returns for `key`, read back when a process of this user built it before."""
+    data = read_kept(key)
+    if data is None:
+        data = build()
+        write_kept(key, data)
     return data
