@@ -79,7 +79,7 @@ class _KeptPatterns:
         started = time.perf_counter()
         compiled = original(pattern, flags)
         self.compiling += time.perf_counter() - started
-        if not self.recorder.arguments:
+        if len(self.recorder.arguments) != 6:  # not the call this was written against: not kept
             return compiled
         _, final_flags, code, groups, group_index, index_group = self.recorder.arguments
         packed_code = b64encode(array(CODE_TYPE, code).tobytes()).decode("ascii")
