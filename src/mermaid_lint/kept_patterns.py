@@ -3,8 +3,9 @@
 Python compiles a pattern in Python code (its parser and code generator, `re._compiler`):
 the ~220 patterns a check of one guide compiles (Lark's lexer states, the Jison lexers,
 PyYAML's and markdown-it's) took 36 of its 180 ms. What the compiler hands to `_sre.compile`
-(flags, the SRE code, the groups) is kept in the temp folder for this Python build and handed to `_sre.compile` again, which checks the code before it runs it.
-Anything unexpected (another Python, a damaged file) falls back to compiling.
+(flags, the SRE code, the groups) is kept in the temp folder for this Python build and handed
+to `_sre.compile` again, which checks the code before it runs it. Anything unexpected
+(another Python, a damaged file) falls back to compiling.
 """
 
 from __future__ import annotations
@@ -50,16 +51,20 @@ class _Recorder:
 
 
 class _KeptPatterns:
-    def __init__(self) -> None:
+    """Stands for `re._compiler.compile`: a kept pattern is read back, any other compiled by
+    `original` and noted, to be kept by `save`."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
         self.key = f"patterns\0{sys.version}\0{sys.maxunicode}\0{_sre.MAGIC}\0{_sre.CODESIZE}"
         self.kept: dict[str, list[Any]] | None = None  # read at the first pattern to compile
         self.used: dict[str, list[Any]] = {}
         self.compiling = 0.0  # seconds spent compiling what was not kept
         self.recorder = _Recorder(_sre)
 
-    def compile(self, original: Any, pattern: Any, flags: int) -> re.Pattern[Any]:
+    def compile(self, pattern: Any, flags: int = 0) -> re.Pattern[Any]:
         if not isinstance(pattern, str) or flags & re.DEBUG:
-            return original(pattern, flags)
+            return self.original(pattern, flags)
         if self.kept is None:
             kept = read_kept(self.key)
             self.kept = kept if isinstance(kept, dict) else {}
@@ -77,7 +82,7 @@ class _KeptPatterns:
                 return compiled
         self.recorder.arguments = ()
         started = time.perf_counter()
-        compiled = original(pattern, flags)
+        compiled = self.original(pattern, flags)
         self.compiling += time.perf_counter() - started
         if len(self.recorder.arguments) != 6:  # not the call this was written against: not kept
             return compiled
@@ -97,16 +102,17 @@ class _KeptPatterns:
 def compiled_patterns_kept() -> Iterator[None]:
     """Within it, patterns this process compiles are read back from earlier runs; the new
     ones are kept when it ends (in this process: forked workers end without it)."""
-    if _compiler is None or getattr(_compiler, "_sre", None) is not _sre or array(CODE_TYPE).itemsize != _sre.CODESIZE:
-        yield  # not the compiler this was written against, or already inside
+    usable = (_compiler is not None and getattr(_compiler, "_sre", None) is _sre
+              and array(CODE_TYPE).itemsize == _sre.CODESIZE)
+    if not usable:  # not the compiler this was written against, or already inside
+        yield
         return
-    patterns = _KeptPatterns()
-    original = _compiler.compile
+    patterns = _KeptPatterns(_compiler.compile)
     _compiler._sre = patterns.recorder
-    _compiler.compile = lambda pattern, flags=0: patterns.compile(original, pattern, flags)
+    _compiler.compile = patterns.compile
     try:
         yield
     finally:
-        _compiler.compile = original
+        _compiler.compile = patterns.original
         _compiler._sre = _sre
         patterns.save()
