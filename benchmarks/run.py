@@ -154,6 +154,9 @@ class Bench:
         if self.maid:
             maid = self.record(name, "maid (no cache)", n, diagrams, self.repeated(lambda: [*self.maid, str(tree)]))
             self.record(name, "cold check vs maid", n, diagrams, [Run(cold.wall, cold.cpu, cold.peak_mb, 0)], maid)
+            # maid mostly validates syntax: the nearest like-for-like figure is our syntax rule alone.
+            self.record(name, "cold syntax check (ML003) vs maid", n, diagrams, self.repeated(
+                lambda: [*lint, "check", "--select", "ML003", "--cache-dir", str(self.fresh_cache()), str(tree)]), maid)
 
         warm_cache = self.fresh_cache()
         measure([*lint, "check", "--cache-dir", str(warm_cache), str(tree)])
