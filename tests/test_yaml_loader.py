@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -116,6 +117,15 @@ def test_a_damaged_kept_copy_is_read_from_yaml_again(temp_folder):
     (kept,) = temp_folder.glob(".mermaid-lint-data-*.json")
     kept.write_text("{not json")
     assert yaml_loader.load_data_file(text, yaml.SafeLoader) == {"a": [1, 2]}
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="users are told apart by their uid")
+def test_each_user_keeps_data_in_a_file_of_their_own(temp_folder, monkeypatch):
+    # In a shared temp folder one user cannot replace another's file: each needs their own.
+    mine, uid = kept._kept_file("some key"), os.getuid()
+    monkeypatch.setattr(kept.os, "getuid", lambda: uid + 1)
+    assert kept._kept_file("some key") != mine
+    assert kept._kept_file("some key").parent == mine.parent == temp_folder
 
 
 def test_data_json_cannot_hold_is_not_kept(temp_folder):

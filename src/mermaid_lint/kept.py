@@ -15,7 +15,9 @@ from .hashing import blake2b
 
 
 def _kept_file(key: str) -> Path:
-    digest = blake2b(key.encode(), digest_size=16).hexdigest()
+    # Named per user too: in a shared temp folder, another user's file could not be replaced.
+    user = os.getuid() if hasattr(os, "getuid") else ""
+    digest = blake2b(f"{user}\0{key}".encode(), digest_size=16).hexdigest()
     return Path(tempfile.gettempdir()) / f".mermaid-lint-data-{digest}.json"
 
 
