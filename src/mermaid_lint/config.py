@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,11 @@ class Settings:
             if selected and not any(_matches(rule, s) for s in self.ignore):
                 chosen.append(rule)
         return chosen
+
+    @cached_property
+    def enabled_codes(self) -> frozenset[str]:
+        """The codes of `enabled_rules`, worked out once (suppressions are judged note by note)."""
+        return frozenset(rule.code for rule in self.enabled_rules())
 
     def ignored_in(self, path: str) -> frozenset[str]:
         """Codes that `per-file-ignores` turns off for this file."""

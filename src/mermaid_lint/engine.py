@@ -78,7 +78,7 @@ def reported_findings(result: NoteResult, run_findings: list[Finding], settings:
         # Nothing to take away: the note's own findings (in order: check_note) and the run's,
         # merged, and unpickled only when they are reported.
         return merge_sorted(result.findings, sorted(run_findings, key=Finding.sort_key), Finding.sort_key)
-    enabled = frozenset(rule.code for rule in settings.enabled_rules()) - ignored
+    enabled = settings.enabled_codes - ignored
     findings = [f for f in (*result.findings, *run_findings) if f.code not in ignored]
     # Suppressions of unused-suppression itself are not judged: what they hide is decided below.
     kept, unused = apply_suppressions(findings, result.suppressions, enabled - {UnusedSuppression.code})

@@ -60,4 +60,4 @@ def load_data_file(text: str, loader: type) -> Any:
     """A large YAML data file (Mermaid's config schema) as Python data: building 70 KB of
     YAML into objects takes tens of milliseconds, so it is kept (kept.kept_as_json)."""
     return kept_as_json(f"{loader.__name__}\0{text}",
-                        lambda: yaml.load(text, Loader=loader))  # the callers pass safe loaders
+                        lambda: yaml.load(text, Loader=loader))  # noqa: S506 - the callers pass safe loaders
