@@ -493,3 +493,14 @@ def test_gantt_url_is_not_a_slash_comment():
 
     text = "```mermaid\ngantt\n    dateFormat YYYY\n    a : t1, 1923, 1s https://example.com/x\n```\n"
     assert not [f for f in check_text(text, "n.md") if f.code == "ML501"]
+
+
+def test_a_body_met_again_is_not_parsed_again_while_it_is_among_the_latest():
+    text = "flowchart TD\n    A --> B\n"
+    first = parse_body("flowchart", text)
+    assert parse_body("flowchart", text) is first
+    for n in range(bodies.PARSED_KEPT):
+        parse_body("pie", f'pie\n    "{n}" : 1\n')
+    again = parse_body("flowchart", text)
+    assert again is not first and again == first
+    assert len(bodies._PARSED) == bodies.PARSED_KEPT

@@ -12,7 +12,7 @@ import pytest
 
 from mermaid_lint.engine import load_note
 from mermaid_lint.files import source_from_text
-from mermaid_lint.meaning import _respaced, block_meaning, differences, with_lines
+from mermaid_lint.meaning import _respaced, block_meaning, differences, note_meaning, with_lines
 from mermaid_lint.parsing import parse_block
 
 from conftest import FIXTURES
@@ -51,6 +51,30 @@ def test_an_edit_outside_the_body_reuses_its_parse():
     assert inside.model is not before.model and not differences(before, inside, frozenset())
     relabelled = with_lines(diagram, [line.replace("B", "C") for line in lines])
     assert differences(before, relabelled, frozenset())
+
+
+def test_a_block_whose_body_text_is_unchanged_is_compared_without_parsing_it():
+    old = "```mermaid\n---\ntitle: 'A'\n---\nflowchart TD\n    A --> B\n```\n"
+    new = old.replace("'A'", "A")  # front-matter-style's edit: the body as it was
+    (before,) = note_meaning(load_note("note.md", source_from_text(old), False))
+    (after,) = note_meaning(load_note("note.md", source_from_text(new), False))
+    assert not before.reads_as(after)
+    assert not differences(before.content, after.content, frozenset())
+    assert "parsed_body" not in before.diagram.__dict__ and "parsed_body" not in after.diagram.__dict__
+    relabelled = note_meaning(load_note("note.md", source_from_text(new.replace("B", "C")), False))[0]
+    assert differences(before.content, relabelled.content, frozenset()) == [
+        "body statements: 'B' -> 'C'"]
+
+
+def test_a_block_with_the_same_text_reads_as_it_did_unless_its_fence_closed():
+    text = "# Title\n\n```mermaid\nflowchart TD\n    A --> B\n```\n"
+    moved = "# Title\n\nA new paragraph.\n\n```mermaid\nflowchart TD\n    A --> B\n```\n"
+    unclosed = "# Title\n\n```mermaid\nflowchart TD\n    A --> B\n"
+    (block,) = note_meaning(load_note("note.md", source_from_text(text), False))
+    (same,) = note_meaning(load_note("note.md", source_from_text(moved), False))
+    (open_,) = note_meaning(load_note("note.md", source_from_text(unclosed), False))
+    assert block.reads_as(same) and same.line == block.line + 2
+    assert not block.reads_as(open_) and open_.diagram is None
 
 
 # Lines a whitespace edit can turn into another kind: front-matter, comments, directives.

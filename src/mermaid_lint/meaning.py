@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from .mermaid.effective import applied_config
@@ -49,15 +49,47 @@ class Content:
     diagram_type: str | None
     statements: tuple[tuple[str, ...], ...]  # the header's arguments, then the body's statements
     tree: tuple[int, ...] | None  # each statement's parent, for indentation-built types
-    model: Any  # the body parser's model (compared without positions); None when it has none
+    body: ParsedBody | None  # None for an unclosed fence
+
+    @property
+    def model(self) -> Any:
+        """The body parser's model (compared without positions); None when it has none."""
+        return self.body.model if self.body is not None else None
 
 
-@dataclass(frozen=True)
+class ParsedBody:
+    """The text a diagram's body parser reads, and its model, parsed when first asked for: an
+    edit that leaves that text as it was needs no parse to be compared."""
+
+    def __init__(self, diagram: Diagram) -> None:
+        self.diagram = diagram
+        self.source = diagram.body_source()
+
+    @cached_property
+    def model(self) -> Any:
+        result = self.diagram.parsed_body
+        return result.model if result is not None else None
+
+
 class BlockMeaning:
-    start: int  # note offsets of the block, fences included
-    end: int
-    line: int  # 1-based file line of the opening fence
-    content: Content
+    """Where a block is in its note, and what it means, worked out when first asked for: a
+    block whose text did not change means what it meant (`reads_as`)."""
+
+    def __init__(self, block: Block, diagram: Diagram | None) -> None:
+        self.start, self.end = block.start, block.end  # note offsets of the block, fences included
+        self.line = block.fence_line + 1 if block.fence_line >= 0 else 1  # of the opening fence, 1-based
+        self.lines = block.lines
+        self.diagram = diagram  # None for an unclosed fence
+
+    def reads_as(self, other: BlockMeaning) -> bool:
+        """The same text, so the same meaning."""
+        return (self.diagram is None) == (other.diagram is None) and self.lines == other.lines
+
+    @cached_property
+    def content(self) -> Content:
+        if self.diagram is None:  # an unclosed fence: its text is all there is
+            return Content(None, None, (tuple(self.lines),), None, None)
+        return block_meaning(self.diagram)
 
 
 # Block lines -> Content: a fix round rewrites few blocks, the others are met again.
@@ -67,16 +99,7 @@ _KNOWN_LIMIT = 512
 
 def note_meaning(note: Note) -> list[BlockMeaning]:
     by_block = {d.block.index: d for d in note.diagrams}
-    meanings = []
-    for block in note.blocks:
-        diagram = by_block.get(block.index)
-        line = block.fence_line + 1 if block.fence_line >= 0 else 1
-        if diagram is None:  # an unclosed fence: its text is all there is
-            content = Content(None, None, (tuple(block.lines),), None, None)
-        else:
-            content = block_meaning(diagram)
-        meanings.append(BlockMeaning(block.start, block.end, line, content))
-    return meanings
+    return [BlockMeaning(block, by_block.get(block.index)) for block in note.blocks]
 
 
 def block_meaning(diagram: Diagram) -> Content:
@@ -162,11 +185,9 @@ def _content(diagram: Diagram) -> Content:
     lines = _body_lines(diagram)
     kind = diagram.diagram_type
     tree = _indent_tree(lines) if kind in INDENTED_TYPES else None
-    # The parse the rules already made: without positions, lines added or removed above the
-    # header do not change it.
-    result = diagram.parsed_body
-    model = result.model if result is not None else None
-    return Content(_settings(diagram), kind, _statements(lines), tree, model)
+    # The parse the rules already made, if any: without positions, lines added or removed
+    # above the header do not change it.
+    return Content(_settings(diagram), kind, _statements(lines), tree, ParsedBody(diagram))
 
 
 def _settings(diagram: Diagram) -> Any:
@@ -268,10 +289,16 @@ def differences(before: Content, after: Content, allowed: frozenset[Meaning]) ->
             found.append("body statements: " + _first_difference(old, new))
         elif before.tree != after.tree:
             found.append("body tree: the indentation now builds another tree")
-        elif before.model != after.model and (change := _model_difference(before.model, after.model)) is not None:
+        elif (not _same_body_text(before, after) and before.model != after.model
+              and (change := _model_difference(before.model, after.model)) is not None):
             # (`!=` first: equal with positions is equal without, and most edits move nothing)
             found.append("parsed body: " + change)
     return found
+
+
+def _same_body_text(before: Content, after: Content) -> bool:
+    """The body parser reads the same text, so makes the same model."""
+    return before.body is not None and after.body is not None and before.body.source == after.body.source
 
 
 def _without_keyword(statements: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:

@@ -268,7 +268,7 @@ class Diagram:
         from .bodies import parse_body  # imported late: the body grammars load on first use
 
         kind = self.diagram_type
-        return parse_body(kind, self._body_source()) if kind else None
+        return parse_body(kind, self.body_source()) if kind else None
 
     @cached_property
     def config_entries(self) -> tuple[Any, ...]:
@@ -280,10 +280,10 @@ class Diagram:
     def share_body_parse(self, other: Diagram) -> None:
         """Take `other`'s parsed body when this body reads the same text (an edit of
         front-matter, directives, comments or final blank lines): it depends on nothing else."""
-        if self.diagram_type == other.diagram_type and self._body_source() == other._body_source():
+        if self.diagram_type == other.diagram_type and self.body_source() == other.body_source():
             self.__dict__["parsed_body"] = other.parsed_body  # the cached_property's slot
 
-    def _body_source(self) -> str:
+    def body_source(self) -> str:
         # Every body grammar reads a run of newlines as one, so blank lines at the end of the
         # block are left out; an error at the end of the body points at its last line.
         return self.masked_text().rstrip("\n") + "\n"

@@ -8,6 +8,7 @@ numbers are the block's own. Types without a module are passed through (no false
 from __future__ import annotations
 
 import importlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable
@@ -81,7 +82,24 @@ def supported_types() -> frozenset[str]:
     return frozenset(BODY_MODULES)
 
 
+# (diagram type, body text) -> its BodyResult, the least recently used dropped first: `fix`
+# loads each note it changes again, and many of its diagrams are as they were; a note may
+# repeat a diagram. A result is never changed once made.
+_PARSED: OrderedDict[tuple[str, str], BodyResult] = OrderedDict()
+PARSED_KEPT = 256
+
+
 def parse_body(diagram_type: str, text: str) -> BodyResult | None:
     """Parse a block's body; None when the type has no grammar yet."""
     module_name = BODY_MODULES.get(diagram_type)
-    return _parser(module_name)(text) if module_name else None
+    if module_name is None:
+        return None
+    key = (diagram_type, text)
+    result = _PARSED.get(key)
+    if result is not None:
+        _PARSED.move_to_end(key)
+        return result
+    result = _PARSED[key] = _parser(module_name)(text)
+    if len(_PARSED) > PARSED_KEPT:
+        _PARSED.popitem(last=False)
+    return result
