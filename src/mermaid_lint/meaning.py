@@ -59,15 +59,18 @@ class Content:
 
 class ParsedBody:
     """The text a diagram's body parser reads, and its model, parsed when first asked for: an
-    edit that leaves that text as it was needs no parse to be compared."""
+    edit that leaves that text as it was needs no parse to be compared. The parse is the
+    rules' own when they made it lately (`bodies.parse_body` keeps the latest)."""
 
     def __init__(self, diagram: Diagram) -> None:
-        self.diagram = diagram
+        self.diagram_type = diagram.diagram_type
         self.source = diagram.body_source()
 
     @cached_property
     def model(self) -> Any:
-        result = self.diagram.parsed_body
+        from .bodies import parse_body  # here: `explain` and cached runs load no grammar
+
+        result = parse_body(self.diagram_type, self.source) if self.diagram_type else None
         return result.model if result is not None else None
 
 
@@ -119,7 +122,6 @@ def with_lines(diagram: Diagram, lines: list[str]) -> Content:
         from .parsing import parse_block  # here: rules import this module, `explain` and cached runs need no Lark
 
         changed = parse_block(block)
-    changed.share_body_parse(diagram)
     return block_meaning(changed)
 
 
@@ -185,8 +187,6 @@ def _content(diagram: Diagram) -> Content:
     lines = _body_lines(diagram)
     kind = diagram.diagram_type
     tree = _indent_tree(lines) if kind in INDENTED_TYPES else None
-    # The parse the rules already made, if any: without positions, lines added or removed
-    # above the header do not change it.
     return Content(_settings(diagram), kind, _statements(lines), tree, ParsedBody(diagram))
 
 

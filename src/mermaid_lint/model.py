@@ -277,12 +277,6 @@ class Diagram:
 
         return tuple(read_config_entries(self))
 
-    def share_body_parse(self, other: Diagram) -> None:
-        """Take `other`'s parsed body when this body reads the same text (an edit of
-        front-matter, directives, comments or final blank lines): it depends on nothing else."""
-        if self.diagram_type == other.diagram_type and self.body_source() == other.body_source():
-            self.__dict__["parsed_body"] = other.parsed_body  # the cached_property's slot
-
     def body_source(self) -> str:
         # Every body grammar reads a run of newlines as one, so blank lines at the end of the
         # block are left out; an error at the end of the body points at its last line.

@@ -82,11 +82,12 @@ def supported_types() -> frozenset[str]:
     return frozenset(BODY_MODULES)
 
 
-# (diagram type, body text) -> its BodyResult, the least recently used dropped first: `fix`
-# loads each note it changes again, and many of its diagrams are as they were; a note may
-# repeat a diagram. A result is never changed once made.
+# (diagram type, body text) -> its BodyResult, the least recently used dropped first: the
+# meaning checks compare the rules' parse with edited copies, `fix` loads each note it changes
+# again with many of its diagrams as they were, a note may repeat a diagram. A result is
+# never changed once made.
 _PARSED: OrderedDict[tuple[str, str], BodyResult] = OrderedDict()
-PARSED_KEPT = 256
+PARSED_KEPT = 64
 
 
 def parse_body(diagram_type: str, text: str) -> BodyResult | None:
