@@ -3,8 +3,10 @@ changed, and never an error (or worse) from a damaged or crafted cache."""
 
 from __future__ import annotations
 
+import io
 import pickle
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -280,3 +282,112 @@ def test_cli_cache_options(vault, tmp_path, monkeypatch):
     monkeypatch.setenv("MERMAID_LINT_CACHE_DIR", str(tmp_path / "from-env"))
     CliRunner().invoke(cli, ["fix", "--check", str(vault)])
     assert (tmp_path / "from-env" / DATABASE).is_file()
+
+
+# A check's report is replayed from the cache by a run of the same notes with the same options.
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The formats reports were really written in (not replayed), in this process."""
+    from mermaid_lint import reporting
+
+    made: list[str] = []
+    reporter = reporting.reporter
+
+    def counting(name: str):
+        made.append(name)
+        return reporter(name)
+
+    monkeypatch.setattr(reporting, "reporter", counting)
+    return made
+
+
+def _check(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["check", *args])
+    return result.exit_code, result.stdout
+
+
+def test_a_check_of_the_same_notes_replays_its_report(vault, tmp_path, rendered):
+    notes = ["--cache-dir", str(tmp_path / "c"), str(vault)]
+    first = _check(*notes)
+    assert first[0] == 2 and "Found" in first[1] and rendered == ["text"]  # a rule fixture's fence is unterminated
+    assert _check(*notes) == first and rendered == ["text"]
+    for options, name in ((["--format", "json"], "json"), (["--quiet"], "text"), (["--show-fixes"], "text"),
+                          (["--statistics"], "statistics")):
+        rendered.clear()
+        own = _check(*options, *notes)
+        assert own != first and _check(*options, *notes) == own and rendered == [name]
+
+
+def test_the_exit_code_of_a_replayed_report_follows_the_options(tmp_path, rendered):
+    note = tmp_path / "notes" / "note.md"
+    note.parent.mkdir()
+    note.write_text("```mermaid\nflowchart TD\n  A --> B[a<b/r>b]\n  A --\n```\n", encoding="utf-8")  # a syntax error
+    notes = ["--cache-dir", str(tmp_path / "c"), str(note.parent)]
+    first = _check(*notes)
+    assert first[0] == 1 and _check(*notes) == first
+    assert _check("--exit-zero", *notes) == (0, first[1]) and rendered == ["text"]
+
+
+def test_a_changed_note_or_an_unreadable_path_is_reported_anew(vault, tmp_path, rendered):
+    notes = ["--cache-dir", str(tmp_path / "c"), str(vault)]
+    _check(*notes)
+    note = Path(_notes(vault)[0])
+    note.write_text(note.read_text(encoding="utf-8") + "\n```mermaid\ngraph TD\n  A[x<b/r>y] --> B\n```\n", encoding="utf-8")
+    rendered.clear()
+    assert _check(*notes) == _check("--no-cache", str(vault)) and rendered == ["text", "text"]
+    rendered.clear()
+    missing = [*notes, str(tmp_path / "missing.md")]  # its problem goes to standard error: nothing is kept
+    assert _check(*missing) == _check(*missing) and rendered == ["text", "text"]
+
+
+def test_coloured_output_is_never_replayed(vault, tmp_path, rendered, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    notes = ["--cache-dir", str(tmp_path / "c"), str(vault)]
+    assert _check(*notes) == _check(*notes) and rendered == ["text", "text"]
+
+
+def test_an_output_without_a_changed_notes_source_lines_is_not_kept(vault, tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "KEEP_AS_IS", 0)  # texts are read again for the reporter
+    report = check_paths([str(vault)], cache_dir=tmp_path / "c")
+    assert report.replay is not None
+    report.replay.put("text", 0, _recorded("kept"))
+    assert report.replay.get("text") == (0, "kept")
+    note = _notes(vault)[0]
+    Path(note).write_text("changed since it was checked", encoding="utf-8")
+    with pytest.raises(KeyError):
+        report.texts[note]
+    report.replay.put("json", 0, _recorded("lacks the note's source lines"))
+    assert report.replay.get("json") is None
+
+
+def _recorded(*texts: str) -> cache.OutputRecording:
+    recording = cache.OutputRecording(io.StringIO())
+    for text in texts:
+        recording.write(text)
+    return recording
+
+
+def test_an_output_is_recorded_as_written_unless_too_long(monkeypatch):
+    out = io.StringIO()
+    recording = cache.OutputRecording(out)
+    texts = ["é\n" * 50_000, "\ud800 lone surrogate", ""]
+    for text in texts:
+        recording.write(text)
+    assert out.getvalue() == "".join(texts)
+    assert zlib.decompress(recording.compressed()).decode("utf-8", "surrogatepass") == "".join(texts)
+    monkeypatch.setattr(cache, "MAX_REPORT_BYTES", 100)
+    assert _recorded(*texts).compressed() is None
+
+
+def test_damaged_reports_are_written_anew_and_only_the_last_few_kept(vault, tmp_path, rendered):
+    folder = tmp_path / "c"
+    notes = ["--cache-dir", str(folder), str(vault)]
+    first = _check(*notes)
+    with sqlite3.connect(folder / DATABASE) as db:
+        db.execute("UPDATE reports SET output = ?", (b"garbage",))
+    assert _check(*notes) == first and rendered == ["text", "text"]
+    for name in ("json", "sarif", "github", "junit", "text"):
+        _check("--format", name, *notes)
+    with sqlite3.connect(folder / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM reports").fetchone() == (cache.REPORTS_KEPT,)

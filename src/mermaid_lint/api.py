@@ -9,6 +9,7 @@ from itertools import chain, count
 from pathlib import Path
 from typing import Any
 
+from .cache import OutputRecording, ResultCache
 from .config import Settings
 from .engine import NoteResult, check_run, reported_findings
 from .files import CheckedTexts, InputError, SourceText, decode, encode, expand_paths, read_source, source_from_text, write_atomically
@@ -62,6 +63,34 @@ class RunReport:
     fixes_applied: int = 0
     texts: MutableMapping[str, str] = field(default_factory=Packed)  # path -> text the findings refer to
     fixed: dict[str, Counter[str]] = field(default_factory=dict)  # path -> rule code -> findings fixed
+    # A check with the cache on and every path read: where its output may be kept and replayed.
+    replay: ReportReplay | None = None
+
+
+class ReportReplay:
+    """The output of the last few reports of the same notes (paths and texts, in order) under
+    the same settings, kept in the results cache: a run with nothing changed writes it again
+    instead of reading and formatting every finding. `key` must name all else the output
+    depends on (format and output options, the working folder for relative paths)."""
+
+    def __init__(self, cache: ResultCache, notes: str, texts: CheckedTexts) -> None:
+        self._cache = cache
+        self._notes = notes
+        self._texts = texts  # the reporters' source lines
+
+    def get(self, key: str) -> tuple[int, str] | None:
+        """(flags, output) as put."""
+        return self._cache.get_report(self._key(key))
+
+    def put(self, key: str, flags: int, output: OutputRecording) -> None:
+        """Keep an output; not one that lacks the source lines of a note changed since it was
+        checked (the same text again would show them)."""
+        if not self._texts.changed:
+            self._cache.put_report(self._key(key), flags, output)
+        self._cache.close()
+
+    def _key(self, key: str) -> str:
+        return blake2b(f"{self._notes}\0{key}".encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -86,6 +115,7 @@ class _Run:
         self.lines: dict[str, LineIndex | None] = {}
         self.facts: dict[str, Packed[Any]] = {}  # rule code -> path -> what the rule collected there
         self.failures: list[FileProblem] = []
+        self.notes = ""  # digest of the notes of the latest round (_notes_digest)
 
     def check(self, sources: Iterable[tuple[str, SourceText]], *, last: bool = False,
               remember: bool = True) -> Iterator[tuple[str, Sequence[Finding]]]:
@@ -107,6 +137,7 @@ class _Run:
             self.lines[path] = outcome.lines
             for code, facts in outcome.facts.items():
                 self.facts.setdefault(code, Packed(keep_as_is=self.keep_as_is))[path] = facts
+        self.notes = self._notes_digest()
         run_findings = self._run_findings(remember)
         if last:
             self.facts.clear()
@@ -118,6 +149,14 @@ class _Run:
                 self.suppressions.pop(path, None)
             yield path, reported_findings(result, run_findings.pop(path, []), self.checker.settings)
 
+    def _notes_digest(self) -> str:
+        """A digest of the notes checked (paths and texts, in order)."""
+        digests = self.checker.digests
+        notes = blake2b(digest_size=16)
+        for path in self.findings:
+            notes.update(f"{path}\0{digests[path]}\0".encode())
+        return notes.hexdigest()
+
     def forget(self) -> None:
         """Drop every note's result (no round follows)."""
         self.findings, self.suppressions, self.lines, self.facts = Packed(), {}, {}, {}
@@ -127,11 +166,7 @@ class _Run:
         notes with the same texts (in the same order), as a run with nothing changed does."""
         if not any(self.facts.values()):
             return {}
-        digests = self.checker.digests
-        notes = blake2b(digest_size=16)
-        for path in self.findings:
-            notes.update(f"{path}\0{digests[path]}\0".encode())
-        found = self.checker.cache.get_run(notes.hexdigest())
+        found = self.checker.cache.get_run(self.notes)
         if found is not None:
             return found
         found = {}
@@ -142,7 +177,7 @@ class _Run:
             for finding in check_run(results, self.checker.settings, [rule]):
                 found.setdefault(finding.path, []).append(finding)
         if remember:
-            self.checker.cache.put_run(notes.hexdigest(), found)
+            self.checker.cache.put_run(self.notes, found)
         return found
 
 
@@ -182,13 +217,15 @@ def check_paths(paths: list[str], settings: Settings | None = None, stdin: Stdin
     """Check files, folders and globs (`-`: `stdin`) together: run-level rules see them all.
     Notes are checked in `jobs` processes, with the results kept in `cache_dir` reused."""
     settings = settings or Settings()
-    report = RunReport(findings=(findings := PackedChunks(KEEP_AS_IS)),
-                       texts=CheckedTexts(KEEP_AS_IS, not_files={stdin.name} if stdin else ()))
+    texts = CheckedTexts(KEEP_AS_IS, not_files={stdin.name} if stdin else ())
+    report = RunReport(findings=(findings := PackedChunks(KEEP_AS_IS)), texts=texts)
     with NoteChecker(settings, jobs, cache_dir) as checker:
         run = _Run(checker, KEEP_AS_IS)
         for path, found in run.check(_kept_in(report.texts, _read_each(paths, settings, report, stdin)), last=True):
             findings.add(path, found)
     report.problems.extend(run.failures)
+    if cache_dir is not None and not report.problems:
+        report.replay = ReportReplay(checker.cache, run.notes, texts)
     return report
 
 

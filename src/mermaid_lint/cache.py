@@ -13,7 +13,9 @@ result's findings are stored apart, compressed, and its run-level facts pickled 
 rule; a run keeps them so (`packed.Pickled`, `packed.PickledValue`) until it reads them (the
 facts once each, the findings when it reports them): reading a row unpickles only its line
 index and suppressions. One more row per fingerprint keeps the last run's run-level findings,
-used only by a run of the same notes with the same texts.
+used only by a run of the same notes with the same texts, and a second table the output of
+the last few reports, written again as they were by a run of the same notes, settings and
+output options (as Nx and Turborepo replay a task's output).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .hashing import blake2b
 from .packed import Pickled, PickledValue
 
 DATABASE = "results.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Rows not used for this many days (results of older versions or settings) are deleted.
 KEEP_DAYS = 30
 # At the end of each run (both find their rows by an index).
@@ -46,6 +48,12 @@ MARK_USED = "UPDATE results SET used = ? WHERE fingerprint = ? AND used < ?"
 DELETE_UNUSED = "DELETE FROM results WHERE used < ?"
 LOCK_TIMEOUT = 5.0  # seconds to wait while another run writes the database
 ROWS_PER_WRITE = 256  # new results written in one transaction
+# Reports kept for replay: the last few runs' (of other folders, formats or settings too).
+REPORTS_KEPT = 4
+# A report is kept compressed up to this size (some 100,000 findings as text), so that
+# recording it takes little memory; a longer one is only written.
+MAX_REPORT_BYTES = 8 * 1024 * 1024
+RECORDED_CHUNK = 64 * 1024  # characters of a report compressed at once
 # Parsers whose behaviour is part of a result; an upgrade must invalidate.
 DEPENDENCIES = ("lark", "markdown_it", "yaml")
 SOURCE_SUFFIXES = frozenset({".py", ".lark", ".yaml", ".json"})
@@ -191,6 +199,35 @@ class ResultCache:
             blob = zlib.compress(pickle.dumps(found, pickle.HIGHEST_PROTOCOL), 1)
             self._unsaved[RUN_ROW] = (notes, b"", _check(blob, {}) + blob, sum(map(len, found.values())))
 
+    def get_report(self, key: str) -> tuple[int, str] | None:
+        """The flags and output stored by put_report under `key` (which must hold the notes'
+        digest and every output option), if it is among the last few stored."""
+        if self._db_failed:
+            return None
+        row = self._query("SELECT flags, output FROM reports WHERE key = ?", (self._fingerprint + key,))
+        if row is None:
+            return None
+        try:
+            check, output = row[1][:CHECK_SIZE], row[1][CHECK_SIZE:]
+            return (row[0], zlib.decompress(output).decode("utf-8", "surrogatepass")) if check == _check(output, {}) else None
+        except Exception:  # a damaged row: report again
+            return None
+
+    def put_report(self, key: str, flags: int, output: OutputRecording) -> None:
+        """Keep a report's output (and flags its exit code depends on) for get_report."""
+        blob = output.compressed()
+        if blob is None or self._db_failed or self._unwritable or self._connection() is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
+                                 (self._fingerprint + key, flags, _check(blob, {}) + blob))
+                # INSERT OR REPLACE gives the row a new rowid: the highest are the latest.
+                self._db.execute("DELETE FROM reports WHERE rowid NOT IN "
+                                 "(SELECT rowid FROM reports ORDER BY rowid DESC LIMIT ?)", (REPORTS_KEPT,))
+        except sqlite3.Error:  # locked for too long, read-only, disk full: the report is only not kept
+            self._unwritable = True
+
     def save(self) -> None:
         """Store the results not stored yet, and forget long-unused ones."""
         self._write(finish=True)
@@ -249,6 +286,7 @@ class ResultCache:
                 if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     with connection:
                         connection.execute("DROP TABLE IF EXISTS results")
+                        connection.execute("DROP TABLE IF EXISTS reports")
                         connection.execute(
                             "CREATE TABLE results (fingerprint TEXT NOT NULL, path TEXT NOT NULL, "
                             "digest TEXT NOT NULL, result BLOB NOT NULL, findings BLOB NOT NULL, "
@@ -257,6 +295,8 @@ class ResultCache:
                         # MARK_USED and DELETE_UNUSED must not read every row (tens of MB).
                         connection.execute("CREATE INDEX results_by_settings_and_use ON results (fingerprint, used)")
                         connection.execute("CREATE INDEX results_by_use ON results (used)")
+                        connection.execute("CREATE TABLE reports (key TEXT PRIMARY KEY, flags INTEGER NOT NULL, "
+                                           "output BLOB NOT NULL)")
                         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 return connection
             except sqlite3.Error as error:
@@ -274,6 +314,47 @@ class ResultCache:
             (self.directory / DATABASE).unlink(missing_ok=True)
         except OSError:
             self._db_failed = True
+
+
+class OutputRecording:
+    """A text stream that passes what a reporter writes on to `out` and keeps it compressed
+    as it goes (a report as text is ten times its compressed size), for put_report."""
+
+    def __init__(self, out: Any) -> None:
+        self._out = out
+        self._compressor = zlib.compressobj(1)
+        self._pending: list[str] = []  # written since the last compression
+        self._pending_size = 0
+        self._parts: list[bytes] | None = []  # None: too long to keep
+        self._size = 0
+
+    def write(self, text: str) -> int:
+        if self._parts is not None:
+            self._pending.append(text)
+            self._pending_size += len(text)
+            if self._pending_size >= RECORDED_CHUNK:
+                self._compress()
+        return self._out.write(text)
+
+    def isatty(self) -> bool:
+        return self._out.isatty()
+
+    def compressed(self) -> bytes | None:
+        """All that was written, compressed; None if that grew past MAX_REPORT_BYTES."""
+        self._compress()
+        if self._parts is None:
+            return None
+        blob = b"".join([*self._parts, self._compressor.flush()])
+        return blob if len(blob) <= MAX_REPORT_BYTES else None
+
+    def _compress(self) -> None:
+        if self._parts is not None and self._pending:
+            part = self._compressor.compress("".join(self._pending).encode("utf-8", "surrogatepass"))
+            self._pending, self._pending_size = [], 0
+            self._parts.append(part)
+            self._size += len(part)
+            if self._size > MAX_REPORT_BYTES:
+                self._parts = None
 
 
 def _is_damage(error: sqlite3.Error) -> bool:

@@ -128,19 +128,49 @@ def _destination(options: dict, default_stream):
         yield default_stream, options["no_color"]
 
 
-def _emit(report: RunReport, options: dict, fixing: bool = False, stream=None) -> None:
-    from .reporting import reporter
+def _emit(report: RunReport, options: dict, fixing: bool = False, stream=None) -> int:
+    """Write the report; the flags of its findings (FATAL, ERRORS). A check's output is kept in
+    the cache and replayed by a run of the same notes with the same options, unless coloured."""
+    from .cache import OutputRecording
+    from .reporting import reporter, wants_colour
 
     with _destination(options, stream or sys.stdout) as (out, no_color):
         settings = {"no_color": no_color, "fixing": fixing, "quiet": options["quiet"],
                     "show_fixes": options["show_fixes"], "format": options["output_format"]}
-        reporter("statistics" if options.get("statistics") else options["output_format"])(report, out, settings)
+        name = "statistics" if options.get("statistics") else options["output_format"]
+        replay = report.replay if not (name == "text" and wants_colour(out, no_color)) else None
+        if replay is None:
+            reporter(name)(report, out, settings)
+            return _finding_flags(report)
+        # Relative paths in SARIF depend on the working folder.
+        key = json.dumps([name, settings, str(Path.cwd())])
+        stored = replay.get(key)
+        if stored is not None:
+            out.write(stored[1])
+            return stored[0]
+        recording = OutputRecording(out)
+        reporter(name)(report, recording, settings)
+        flags = _finding_flags(report)
+        replay.put(key, flags, recording)
+        return flags
 
 
-def _exit_code(report: RunReport, exit_zero: bool) -> int:
-    if report.problems or any(f.fatal for f in report.findings):
+FATAL, ERRORS = 1, 2  # a report's finding flags: the exit code depends on them
+
+
+def _finding_flags(report: RunReport) -> int:
+    flags = 0
+    for finding in report.findings:
+        flags |= (FATAL if finding.fatal else 0) | (ERRORS if finding.severity is Severity.ERROR else 0)
+        if flags == FATAL | ERRORS:
+            break
+    return flags
+
+
+def _exit_code(problems: bool, flags: int, exit_zero: bool) -> int:
+    if problems or flags & FATAL:
         return EXIT_ERROR
-    if not exit_zero and any(f.severity is Severity.ERROR for f in report.findings):
+    if not exit_zero and flags & ERRORS:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -169,9 +199,9 @@ def check(paths, **options):
 
     stdin = _stdin(paths, options)
     report = check_paths(paths, _settings(paths, options), stdin=stdin, **_run_arguments(options))
-    _emit(report, options)
+    flags = _emit(report, options)
     _print_problems(report, options["verbose"])
-    sys.exit(_exit_code(report, options["exit_zero"]))
+    sys.exit(_exit_code(bool(report.problems), flags, options["exit_zero"]))
 
 
 @cli.command()
@@ -202,15 +232,15 @@ def fix(paths, unsafe_fixes, show_diff, check_only, **options):
     elif stdin is not None:
         text = report.texts.get(stdin.name)
         sys.stdout.write(text if text is not None else stdin.data.decode("utf-8", "replace"))
-        _emit(report, options, fixing=True, stream=sys.stderr)
+        flags = _emit(report, options, fixing=True, stream=sys.stderr)
     else:
-        _emit(report, options, fixing=True)
+        flags = _emit(report, options, fixing=True)
     _print_problems(report, options["verbose"])
     if report.problems:
         sys.exit(EXIT_ERROR)
     if not write:
         sys.exit(EXIT_FINDINGS if report.changes and not options["exit_zero"] else EXIT_CLEAN)
-    sys.exit(_exit_code(report, options["exit_zero"]))
+    sys.exit(_exit_code(False, flags, options["exit_zero"]))
 
 
 @cli.command("rules")

@@ -138,6 +138,7 @@ class CheckedTexts(MutableMapping[str, str]):
         self._keep_as_is = keep_as_is
         self._not_files = not_files  # names of texts read from elsewhere (standard input)
         self._entries: dict[str, str | tuple[int, int]] = {}  # the text, or its (length, hash)
+        self.changed = False  # a file changed (or went) since it was checked: a text is missing
 
     def __setitem__(self, path: str, text: str) -> None:
         if len(self._entries) < self._keep_as_is or path in self._not_files:
@@ -152,8 +153,9 @@ class CheckedTexts(MutableMapping[str, str]):
         try:
             text = read_source(Path(path)).text
         except InputError:
-            raise KeyError(path) from None
-        if (len(text), hash(text)) != entry:
+            text = None
+        if text is None or (len(text), hash(text)) != entry:
+            self.changed = True
             raise KeyError(path)
         return text
 

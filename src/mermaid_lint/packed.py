@@ -37,21 +37,34 @@ class Pickled(Sequence[T]):
     """A list that came pickled and compressed (a note's findings read from the results cache)
     and is kept so: each read unpickles it with `loads`, and merges in the few items added
     since (merge_sorted). Packing keeps it as it is (it is packed already), but among the
-    values kept as they are it is unpickled once; pickling it pickles the list."""
+    values kept as they are it is unpickled once, when first read (a report replayed from
+    the cache never reads it); pickling it pickles the list."""
 
-    __slots__ = ("_data", "_length", "_loads", "_added", "_key")
+    __slots__ = ("_data", "_length", "_loads", "_added", "_key", "_holds", "_items")
 
     def __init__(self, data: bytes, length: int, loads: Callable[[bytes], list[T]],
-                 added: list[T] | None = None, key: Callable[[T], Any] | None = None) -> None:
+                 added: list[T] | None = None, key: Callable[[T], Any] | None = None, holds: bool = False) -> None:
         self._data = data  # zlib-compressed pickle
         self._length = length
         self._loads = loads
         self._added = added or []  # in `key` order, as the pickled items are
         self._key = key
+        self._holds = holds  # keeps its items once read
+        self._items: list[T] | None = None
 
     def items(self) -> list[T]:
+        if self._items is not None:
+            return self._items
         items = self._loads(zlib.decompress(self._data))
-        return list(heapq.merge(items, self._added, key=self._key)) if self._added else items
+        if self._added:
+            items = list(heapq.merge(items, self._added, key=self._key))
+        if self._holds:
+            self._items = items
+        return items
+
+    def holding_items(self) -> Pickled[T]:
+        """This list, unpickled only once: when it is first read."""
+        return Pickled(self._data, self._length, self._loads, self._added, self._key, holds=True)
 
     def __len__(self) -> int:
         return self._length + len(self._added)
@@ -111,11 +124,6 @@ def merge_sorted(items: Sequence[T], added: list[T], key: Callable[[T], Any]) ->
     return list(heapq.merge(items, added, key=key))
 
 
-def _unpickled(value: Any) -> Any:
-    """What a list that came pickled holds; any other value as it is."""
-    return value.items() if isinstance(value, Pickled) else value
-
-
 class _Packer:
     """Pickles and compresses values, with a dictionary learned from the first ones."""
 
@@ -131,7 +139,7 @@ class _Packer:
             return value
         if self._kept < self._keep_as_is:
             self._kept += 1
-            return (_unpickled(value),)
+            return (value.holding_items() if isinstance(value, Pickled) else value,)
         if isinstance(value, Pickled):  # packed already, and read as the list it stands for
             return (value,)
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)

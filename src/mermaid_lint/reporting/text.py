@@ -5,7 +5,6 @@ lines are written directly (rich's rendering would be most of a cached run's tim
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from typing import Callable, TextIO
 from ..api import RunReport
 from ..model import Severity
 from ..rules import all_rules
+from . import wants_colour
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 # The control characters rich drops from text (BEL, BS, VT, FF, CR).
@@ -77,14 +77,8 @@ def _rich_writer(out: TextIO) -> Writer:
     return write
 
 
-def _wants_colour(out: TextIO, no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or (hasattr(out, "isatty") and out.isatty())
-
-
 def report(run: RunReport, out: TextIO, options: dict) -> None:
-    if _wants_colour(out, options.get("no_color", False)):
+    if wants_colour(out, options.get("no_color", False)):
         write_report(run, _rich_writer(out), _marked_up, options)
     else:
         with _plain_writer(out) as write:
