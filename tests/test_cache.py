@@ -352,7 +352,8 @@ def test_an_output_without_a_changed_notes_source_lines_is_not_kept(vault, tmp_p
     report = check_paths([str(vault)], cache_dir=tmp_path / "c")
     assert report.replay is not None
     report.replay.put("text", 0, _recorded("kept"))
-    assert report.replay.get("text") == (0, "kept")
+    flags, output = report.replay.get("text")
+    assert (flags, "".join(output)) == (0, "kept")
     note = _notes(vault)[0]
     Path(note).write_text("changed since it was checked", encoding="utf-8")
     with pytest.raises(KeyError):
@@ -375,7 +376,10 @@ def test_an_output_is_recorded_as_written_unless_too_long(monkeypatch):
     for text in texts:
         recording.write(text)
     assert out.getvalue() == "".join(texts)
-    assert zlib.decompress(recording.compressed()).decode("utf-8", "surrogatepass") == "".join(texts)
+    blob = recording.compressed()
+    assert zlib.decompress(blob).decode("utf-8", "surrogatepass") == "".join(texts)
+    pieces = list(cache._decompressed(memoryview(blob)))
+    assert "".join(pieces) == "".join(texts) and max(map(len, pieces)) <= cache.RECORDED_CHUNK
     monkeypatch.setattr(cache, "MAX_REPORT_BYTES", 100)
     assert _recorded(*texts).compressed() is None
 

@@ -78,8 +78,8 @@ class ReportReplay:
         self._notes = notes
         self._texts = texts  # the reporters' source lines
 
-    def get(self, key: str) -> tuple[int, str] | None:
-        """(flags, output) as put."""
+    def get(self, key: str) -> tuple[int, Iterator[str]] | None:
+        """(flags, output in pieces) as put."""
         return self._cache.get_report(self._key(key))
 
     def put(self, key: str, flags: int, output: OutputRecording) -> None:

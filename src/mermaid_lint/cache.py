@@ -21,6 +21,7 @@ output options (as Nx and Turborepo replay a task's output).
 from __future__ import annotations
 
 import array
+import codecs
 import io
 import json
 import pickle
@@ -31,7 +32,7 @@ import zlib
 from dataclasses import asdict, replace
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import __version__
 from .files import SourceText
@@ -199,19 +200,16 @@ class ResultCache:
             blob = zlib.compress(pickle.dumps(found, pickle.HIGHEST_PROTOCOL), 1)
             self._unsaved[RUN_ROW] = (notes, b"", _check(blob, {}) + blob, sum(map(len, found.values())))
 
-    def get_report(self, key: str) -> tuple[int, str] | None:
+    def get_report(self, key: str) -> tuple[int, Iterator[str]] | None:
         """The flags and output stored by put_report under `key` (which must hold the notes'
-        digest and every output option), if it is among the last few stored."""
+        digest and every output option), if it is among the last few stored; the output
+        comes a piece at a time (it may be ten times its stored size)."""
         if self._db_failed:
             return None
         row = self._query("SELECT flags, output FROM reports WHERE key = ?", (self._fingerprint + key,))
-        if row is None:
-            return None
-        try:
-            check, output = row[1][:CHECK_SIZE], row[1][CHECK_SIZE:]
-            return (row[0], zlib.decompress(output).decode("utf-8", "surrogatepass")) if check == _check(output, {}) else None
-        except Exception:  # a damaged row: report again
-            return None
+        if row is None or row[1][:CHECK_SIZE] != _check(row[1][CHECK_SIZE:], {}):
+            return None  # a damaged row: report again
+        return row[0], _decompressed(memoryview(row[1])[CHECK_SIZE:])
 
     def put_report(self, key: str, flags: int, output: OutputRecording) -> None:
         """Keep a report's output (and flags its exit code depends on) for get_report."""
@@ -314,6 +312,15 @@ class ResultCache:
             (self.directory / DATABASE).unlink(missing_ok=True)
         except OSError:
             self._db_failed = True
+
+
+def _decompressed(blob: memoryview) -> Iterator[str]:
+    decompressor = zlib.decompressobj()
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    while blob:
+        yield decoder.decode(decompressor.decompress(blob, RECORDED_CHUNK))
+        blob = memoryview(decompressor.unconsumed_tail)
+    yield decoder.decode(decompressor.flush(), final=True)
 
 
 class OutputRecording:

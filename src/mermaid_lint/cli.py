@@ -146,8 +146,10 @@ def _emit(report: RunReport, options: dict, fixing: bool = False, stream=None) -
         key = json.dumps([name, settings, str(Path.cwd())])
         stored = replay.get(key)
         if stored is not None:
-            out.write(stored[1])
-            return stored[0]
+            flags, output = stored
+            for piece in output:
+                out.write(piece)
+            return flags
         recording = OutputRecording(out)
         reporter(name)(report, recording, settings)
         flags = _finding_flags(report)
