@@ -88,3 +88,11 @@ def test_unclosed_front_matter_takes_every_line():
     assert diagram.front_matter.close_line is None
     assert diagram.front_matter.text == "title: x\nflowchart LR\n  A\n"
     assert diagram.header is None
+
+
+def test_a_section_holds_the_blocks_up_to_the_next_heading_of_its_level_or_higher():
+    block = "```mermaid\ngraph TD\n  A --> B\n```\n"
+    text = f"{block}# One\n{block}## One.a\n{block}{block}### deep\n## One.b\n# Two\n{block}"
+    note = parse_note("n.md", text, False, "\n")
+    assert [(s.heading.text, s.blocks) for s in note.sections()] == [
+        ("One", [1, 2, 3]), ("One.a", [2, 3]), ("deep", []), ("One.b", []), ("Two", [4])]

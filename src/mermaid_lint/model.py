@@ -333,12 +333,14 @@ class Note:
 
     def sections(self) -> list[Section]:
         result: list[Section] = []
+        starts = [b.start for b in self.blocks]  # in order: blocks come as the text has them
         for i, heading in enumerate(self.headings):
             end = len(self.text)
             for later in self.headings[i + 1 :]:
                 if later.level <= heading.level:
                     end = later.start
                     break
-            inside = [b.index for b in self.blocks if heading.start <= b.start < end]
+            first, after = bisect.bisect_left(starts, heading.start), bisect.bisect_left(starts, end)
+            inside = [b.index for b in self.blocks[first:after]]
             result.append(Section(heading, heading.start, end, inside))
         return result

@@ -166,16 +166,20 @@ def stated_version(diagram: Diagram) -> str | None:
     return None
 
 
-def target_version(diagram: Diagram, note: Note, configured: str | None, default: str) -> TargetVersion:
+def stated_in_note(note: Note) -> str | None:
+    """The first `%% Mermaid version` comment among the note's diagrams."""
+    return next(filter(None, map(stated_version, note.diagrams)), None)
+
+
+def target_version(diagram: Diagram, in_note: str | None, configured: str | None, default: str) -> TargetVersion:
     """The Mermaid release a diagram is written for: its own `%% Mermaid version` comment, else
-    one in another diagram of the note, else the configured `mermaid-version`, else the default."""
+    one in another diagram of its note (`in_note`: stated_in_note), else the configured
+    `mermaid-version`, else the default."""
     own = stated_version(diagram)
     if own:
         return TargetVersion(own, "stated in the diagram")
-    for other in note.diagrams:
-        stated = stated_version(other)
-        if stated:
-            return TargetVersion(stated, "stated in this note")
+    if in_note:
+        return TargetVersion(in_note, "stated in this note")
     if configured:
         return TargetVersion(configured, "mermaid-version setting")
     return TargetVersion(default, "default target")

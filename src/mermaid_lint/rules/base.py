@@ -5,11 +5,15 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, ClassVar, Iterable
+from functools import cached_property
+from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
 from ..mermaid import load
-from ..mermaid.effective import TargetVersion, target_version
+from ..mermaid.effective import TargetVersion, stated_in_note, target_version
 from ..model import Block, Diagram, Edit, Finding, Fix, LineIndex, Meaning, Note, Pos, Severity
+
+
+T = TypeVar("T")
 
 
 class FixSafety(str, Enum):
@@ -95,6 +99,7 @@ class Context:
 
     note: Note
     settings: Any  # config.Settings
+    _facts: dict[str, Any] = field(default_factory=dict, repr=False)  # once()
 
     def at_offsets(self, rule: Rule, start: int, end: int, message: str,
                    edits: Iterable[Edit] | None = None, fix_description: str = "") -> Finding:
@@ -106,7 +111,18 @@ class Context:
 
     def target_version(self, diagram: Diagram) -> TargetVersion:
         """The Mermaid release the diagram is checked against (see mermaid.effective)."""
-        return target_version(diagram, self.note, self.settings.mermaid_version, load().default_version)
+        return target_version(diagram, self._stated_in_note, self.settings.mermaid_version, load().default_version)
+
+    @cached_property
+    def _stated_in_note(self) -> str | None:
+        return stated_in_note(self.note)
+
+    def once(self, fact: str, compute: Callable[[], T]) -> T:
+        """A fact of the note that several rules or diagrams ask for, computed once per check
+        (a note of hundreds of diagrams must not cost the square of them)."""
+        if fact not in self._facts:
+            self._facts[fact] = compute()
+        return self._facts[fact]
 
 
 @dataclass

@@ -119,7 +119,7 @@ class DeprecatedInitDirective(Rule):
         try:
             for value in values:
                 merge_into(config, value)
-            style = FrontMatterStyle.quote_style(ctx.note, ctx, requote=False)
+            style = FrontMatterStyle.quote_style(ctx, requote=False)
             lines = emit(layout.root, layout.indent, style)
         except Unsupported as error:
             migration.blocked = f"the settings hold {error}"

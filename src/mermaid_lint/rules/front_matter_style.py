@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ..model import Block, Diagram, Edit, Note, Severity
+from ..model import Block, Diagram, Edit, Severity
 from ..yaml_layout import Entry, Layout, Mapping, QuoteStyle, emit, prevailing_style, read
 from .base import Context, FixSafety, Rule
 
@@ -79,18 +79,19 @@ class FrontMatterStyle(Rule):
     }
 
     @classmethod
-    def quote_style(cls, note: Note, ctx: Context, requote: bool) -> QuoteStyle:
-        """How strings are written in this note's front-matter (for new values when not `requote`)."""
+    def quote_style(cls, ctx: Context, requote: bool) -> QuoteStyle:
+        """How strings are written in the note's front-matter (for new values when not `requote`)."""
         mode = cls.option(ctx, "quote_strings")
         char = cls.option(ctx, "quote_char")
         if mode not in QUOTE_MODES:
             raise ValueError(f"{cls.code} quote_strings must be one of {', '.join(QUOTE_MODES)}")
-        prevailing = prevailing_style([layout for d in note.diagrams if (layout := readable_front_matter(d))])
+        prevailing = ctx.once("prevailing quote style", lambda: prevailing_style(
+            [layout for d in ctx.note.diagrams if (layout := readable_front_matter(d))]))
         always = prevailing.always if mode == "keep" else mode == "always"
         return QuoteStyle(requote, always, prevailing.char if char == "keep" else char)
 
     def check_note(self, note, ctx):
-        style = self.quote_style(note, ctx, requote=True)
+        style = self.quote_style(ctx, requote=True)
         indent = self.option(ctx, "indent")
         for diagram in note.diagrams:
             layout = readable_front_matter(diagram)
