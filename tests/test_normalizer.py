@@ -20,7 +20,8 @@ from mermaid_lint.api import fix_paths
 from mermaid_lint.config import Settings
 from mermaid_lint.engine import load_note
 from mermaid_lint.files import is_mermaid_file, read_source, source_from_text
-from mermaid_lint.fixing import fix_step, fix_to_fixed_point
+from mermaid_lint import fixing
+from mermaid_lint.fixing import apply_fixes, fix_step, fix_to_fixed_point
 from mermaid_lint.markdown import parse_note
 from mermaid_lint.meaning import note_meaning
 from mermaid_lint.mermaid.effective import applied_config
@@ -92,6 +93,36 @@ def test_a_config_change_is_caught():
     start = note.index("dark")
     outcome = _fix_with(Edit(start, start + 4, "base"), frozenset({Meaning.BODY}), note)
     assert outcome.refused and "configuration" in outcome.refused
+
+
+# --- applying a round's fixes ---------------------------------------------------------------
+
+
+def _fix(*edits: Edit) -> Fix:
+    return Fix(edits, True, "test", frozenset(), "ML999")
+
+
+def test_a_fix_overlapping_an_earlier_one_waits_for_the_next_round():
+    first, overlapping, adjacent = _fix(Edit(2, 5, "ab")), _fix(Edit(4, 6, "x")), _fix(Edit(5, 7, "y"))
+    assert apply_fixes("0123456789", [adjacent, overlapping, first]) == ("01aby789", [first, adjacent])
+    inserts, same_point = _fix(Edit(3, 3, "a")), _fix(Edit(3, 3, "b"))
+    assert apply_fixes("0123", [inserts, same_point]) == ("012a3", [inserts])
+
+
+def test_a_fixs_own_edits_may_meet_but_not_overlap():
+    own = _fix(Edit(2, 4, "X"), Edit(2, 2, "<"))  # an insertion right before its replacement
+    shared, also_shared = _fix(Edit(5, 6, "F")), _fix(Edit(5, 6, "F"), Edit(0, 0, "^"))  # one edit
+    assert apply_fixes("abcdef", [shared, own, also_shared]) == ("^ab<XeF", [also_shared, own, shared])
+    assert apply_fixes("abcdef", [_fix(Edit(1, 3, "x"), Edit(2, 4, "y"))]) == ("abcdef", [])
+
+
+def test_thousands_of_fixes_are_not_compared_pairwise(monkeypatch):
+    compared = []
+    overlaps = fixing._overlaps
+    monkeypatch.setattr(fixing, "_overlaps", lambda a, b: compared.append(1) or overlaps(a, b))
+    fixes = [_fix(Edit(i * 3, i * 3 + 2, "xy")) for i in range(3000)]
+    text, accepted = apply_fixes("abc" * 3000, reversed(fixes))
+    assert text == "xyc" * 3000 and accepted == fixes and len(compared) <= 2 * len(fixes)
 
 
 # --- idempotence and what is kept -----------------------------------------------------------

@@ -10,9 +10,10 @@ it was.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Callable, Iterable, Iterator
 
 from .meaning import BlockMeaning, differences
@@ -23,24 +24,65 @@ MAX_ROUNDS = 10
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
-    """Apply every fix whose edits overlap no earlier fix's; returns the text and those fixes."""
-    edits: list[Edit] = []
+    """Apply every fix whose edits overlap neither each other nor an earlier fix's; returns the
+    text and those fixes."""
+    edits = _DisjointEdits()
     accepted: list[Fix] = []
     for fix in sorted(fixes, key=lambda f: min(e.start for e in f.edits)):
-        new = [e for e in fix.edits if e not in edits]  # the same edit twice is one edit
-        if any(_overlaps(e, other) for e in new for other in edits):
+        # The same edit twice is one edit. A fix's own edits may meet (an insertion right before
+        # a replacement; insertions at one point go in the reverse of their order), never overlap.
+        new = sorted((e for e in reversed(dict.fromkeys(fix.edits)) if e not in edits), key=lambda e: (e.start, e.end))
+        if any(a.end > b.start for a, b in pairwise(new)) or any(map(edits.overlaps, new)):
             continue
-        edits.extend(new)
+        edits.add(new)
         accepted.append(fix)
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start] + edit.replacement + text[edit.end :]
-    return text, accepted
+    pieces, last = [], 0
+    for edit in edits:
+        pieces += (text[last : edit.start], edit.replacement)
+        last = edit.end
+    pieces.append(text[last:])
+    return "".join(pieces), accepted
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
     if a.start == a.end or b.start == b.end:  # insertions clash only at the same point
         return a.start == b.start or b.start < a.start < b.end or a.start < b.start < a.end
     return a.start < b.end and b.start < a.end
+
+
+class _DisjointEdits:
+    """Edits in order, each starting where the one before ends or after it, so that an edit
+    can overlap only its few neighbours (a note of thousands of fixes must not cost the square
+    of them)."""
+
+    def __init__(self) -> None:
+        self._edits: list[Edit] = []
+        self._starts: list[int] = []
+        self._set: set[Edit] = set()
+
+    def __contains__(self, edit: Edit) -> bool:
+        return edit in self._set
+
+    def __iter__(self) -> Iterator[Edit]:
+        return iter(self._edits)
+
+    def overlaps(self, edit: Edit) -> bool:
+        # Only edits that start before or at its end can overlap it; going back from there,
+        # the first that ends before it starts is followed by no earlier one that overlaps.
+        for index in range(bisect_right(self._starts, edit.end) - 1, -1, -1):
+            other = self._edits[index]
+            if other.end < edit.start:
+                return False
+            if _overlaps(edit, other):
+                return True
+        return False
+
+    def add(self, edits: list[Edit]) -> None:
+        for edit in edits:
+            index = bisect_right(self._starts, edit.start)
+            self._starts.insert(index, edit.start)
+            self._edits.insert(index, edit)
+            self._set.add(edit)
 
 
 @dataclass
@@ -148,22 +190,33 @@ def _fixes(findings: Packed[list[Finding]], unsafe: bool) -> Iterator[tuple[str,
 def meaning_changed(path: str, old: str, new: str, accepted: list[Fix], describe: Describer) -> str | None:
     """Why the round's fixes changed more than they declare, naming the rule; None if they did not."""
     old_blocks, new_blocks = describe(path, old), describe(path, new)
+    # Blocks come in order and apart: the ones an edit touches are a range, found by bisection.
+    starts, ends = [b.start for b in old_blocks], [b.end for b in old_blocks]
+    touching: list[list[Fix]] = [[] for _ in old_blocks]  # by block, the fixes that edit it
+    removed: set[int] = set()  # blocks that a fix changing the document deletes whole
     for fix in accepted:
-        outside = [e for e in fix.edits if not any(_touches(e, b) for b in old_blocks)]
-        if outside and Meaning.DOCUMENT not in fix.changes:
-            return f"the fix of {fix.rule} edits text outside the Mermaid blocks"
-    surviving = [b for b in old_blocks if not _removed(b, accepted)]
+        touched: set[int] = set()
+        for edit in fix.edits:
+            blocks = range(bisect_left(ends, edit.start), bisect_right(starts, edit.end))
+            if Meaning.DOCUMENT in fix.changes:
+                removed.update(i for i in blocks if edit.start <= starts[i] and edit.end >= ends[i])
+            elif not blocks:
+                return f"the fix of {fix.rule} edits text outside the Mermaid blocks"
+            touched.update(blocks)
+        for index in sorted(touched):
+            touching[index].append(fix)
+    surviving = [index for index in range(len(old_blocks)) if index not in removed]
     if len(surviving) != len(new_blocks):
         return (f"the fixes of {_codes(accepted)} turn {len(old_blocks)} Mermaid block(s) into "
                 f"{len(new_blocks)}")
-    for was, now in zip(surviving, new_blocks):
+    for index, now in zip(surviving, new_blocks):
+        was = old_blocks[index]
         if was.reads_as(now):
             continue
-        touching = [f for f in accepted if any(_touches(e, was) for e in f.edits)]
-        allowed = frozenset().union(*(f.changes for f in touching))
+        allowed = frozenset().union(*(f.changes for f in touching[index]))
         changes = differences(was.content, now.content, allowed)
         if changes:
-            culprits = _culprits(path, old, was, old_blocks.index(was), touching, describe) or touching
+            culprits = _culprits(path, old, was, index, touching[index], describe) or touching[index]
             return (f"the fix of {_codes(culprits)} changes the meaning of the diagram at line "
                     f"{was.line} ({changes[0]})")
     return None
@@ -179,15 +232,6 @@ def _culprits(path: str, old: str, block: BlockMeaning, index: int, touching: li
         if len(after) <= index or differences(block.content, after[index].content, fix.changes):
             found.append(fix)
     return found
-
-
-def _touches(edit: Edit, block: BlockMeaning) -> bool:
-    return edit.start <= block.end and edit.end >= block.start
-
-
-def _removed(block: BlockMeaning, fixes: list[Fix]) -> bool:
-    return any(Meaning.DOCUMENT in f.changes and e.start <= block.start and e.end >= block.end
-               for f in fixes for e in f.edits)
 
 
 def _codes(fixes: list[Fix]) -> str:
