@@ -100,3 +100,21 @@ def test_a_respaced_block_splits_as_the_block_grammar_splits_it(path: Path):
                 parsed = parse_block(block)
                 for field in ("front_matter", "misplaced_front_matter", "directives", "comments", "header", "body"):
                     assert getattr(shortcut, field) == getattr(parsed, field), (field, edited)
+
+
+def test_lines_whose_change_matters_are_found_in_a_few_parses_not_one_per_line(monkeypatch):
+    from mermaid_lint import meaning
+
+    body = [f"{'      ' if i % 2 else '  '}N{i} --> N{i + 1}" for i in range(200)]
+    label = ["  L[first line", "          continued] --> N0"]
+    text = "```mermaid\nflowchart TD\n" + "\n".join([*body, *label]) + "\n```\n"
+    (diagram,) = load_note("note.md", source_from_text(text), False).diagrams
+    lines = diagram.block.lines
+    wanted = {i: "  " + line.strip() for i, line in enumerate(lines) if line.startswith("  ")}
+    compared = []
+    real = meaning.differences
+    monkeypatch.setattr(meaning, "differences", lambda *args: compared.append(1) or real(*args))
+    kept = meaning.harmless_changes(diagram, wanted)
+    continuation = lines.index(label[1])  # re-indenting it changes the label
+    assert kept == sorted(set(wanted) - {continuation})
+    assert len(compared) <= 20  # by halves: about twice the depth of 200 lines, not 200

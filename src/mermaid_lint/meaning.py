@@ -14,7 +14,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, Callable
 
 from .mermaid.effective import applied_config
 from .model import Block, BodyLine, Diagram, Meaning, Note
@@ -179,8 +179,21 @@ def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[in
 
     if harmless(list(wanted)):
         return sorted(wanted)
-    kept = [i for i in sorted(wanted) if harmless([i])]
+    kept = _harmless_part(sorted(wanted), harmless)
     return kept if harmless(kept) else []
+
+
+def _harmless_part(lines: list[int], harmless: Callable[[list[int]], bool]) -> list[int]:
+    """Of `lines`, whose changes together matter, the lines whose changes are harmless, found
+    by halves: the few lines that matter (a label's continuation) cost a few parses of the
+    diagram each, not one parse per line of a long body."""
+    if len(lines) == 1:
+        return []
+    half = len(lines) // 2
+    found: list[int] = []
+    for part in (lines[:half], lines[half:]):
+        found += part if harmless(part) else _harmless_part(part, harmless)
+    return found
 
 
 def _content(diagram: Diagram) -> Content:
