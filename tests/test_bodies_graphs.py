@@ -44,6 +44,16 @@ def test_types_are_registered() -> None:
 
 # --- flowchart: accepted --------------------------------------------------------------------
 
+def test_long_chains_and_groups_are_read_in_order_without_recursion() -> None:
+    # Both nest one tree per link or `&` (the grammar is left-recursive): thousands of them
+    # on one line must not reach Python's recursion limit.
+    chain = parse_body("flowchart", "flowchart TD\n  " + " --> ".join(f"N{i}" for i in range(1500)) + "\n")
+    assert chain.error is not None and "more than 500 edges" in chain.error.message  # as Mermaid says
+    group = ok("flowchart", "flowchart TD\n  " + " & ".join(f"N{i}" for i in range(1200)) + "\n")
+    assert [n.id for n in group.nodes] == [f"N{i}" for i in range(1200)]
+    few = ok("flowchart", "flowchart TD\n  A & B --> C --> D & E\n")
+    assert [(e.source, e.target) for e in few.edges] == [("A", "C"), ("B", "C"), ("C", "D"), ("C", "E")]
+
 def test_flowchart_model() -> None:
     model = ok("flowchart", """\
 flowchart LR

@@ -300,35 +300,47 @@ class _Builder(TreeWalker):
             into.direction = match.group(1)
 
     def _vertex_statement(self, tree: Tree[Token], into: Subgraph | None) -> list[str]:
-        """A chain `A --> B & C --> D`, left-recursive; returns the ids of its last group."""
-        children = tree.children
-        first = children[0]
-        assert isinstance(first, Tree)
-        if first.data != "vertex_statement":
-            return self.group(first, into, children[1:])
-        sources = self._vertex_statement(first, into)
-        link, group = children[1], children[2]
-        assert isinstance(link, Tree) and isinstance(group, Tree)
-        targets = self.group(group, into, children[3:])
-        self.add_edges(sources, targets, link)
-        return targets
+        """A chain `A --> B & C --> D`; returns the ids of its last group. The grammar is
+        left-recursive (a chain is the chain before its last link, the link and a group), so
+        a chain of n links is n trees deep: it is walked in a loop, not by recursion."""
+        links: list[list[Tree[Token] | Token]] = []  # from the last link to the first
+        while True:
+            children = tree.children
+            first = children[0]
+            assert isinstance(first, Tree)
+            if first.data != "vertex_statement":
+                break
+            links.append(children)
+            tree = first
+        sources = self.group(first, into, children[1:])
+        for children in reversed(links):
+            link, group = children[1], children[2]
+            assert isinstance(link, Tree) and isinstance(group, Tree)
+            targets = self.group(group, into, children[3:])
+            self.add_edges(sources, targets, link)
+            sources = targets
+        return sources
 
     def group(self, tree: Tree[Token], into: Subgraph | None,
               tail: list[Tree[Token] | Token]) -> list[str]:
-        """The ids of `A & B:::c & C[label]`; a group of one node is that node's tree."""
+        """The ids of `A & B:::c & C[label]`; a group of one node is that node's tree. Groups
+        nest on the left (`(A & B) & C`): walked in a loop, as chains are."""
         ids: list[str] = []
-        if tree.data == "group":
-            for child in tree.children:
+        nested: list[Tree[Token]] = []  # the outer groups, from the last to the first
+        while tree.data == "group" and isinstance(tree.children[0], Tree) and tree.children[0].data == "group":
+            nested.append(tree)
+            tree = tree.children[0]
+        for group in [tree, *reversed(nested)]:
+            if group.data != "group":
+                ids.append(self.vertex(group, into))
+                continue
+            for child in group.children[1:] if group is not tree else group.children:
                 if not isinstance(child, Tree):
                     continue
-                if child.data == "group":
-                    ids.extend(self.group(child, into, []))
-                elif child.data == "shape_data":
+                if child.data == "shape_data":
                     self.shape_data(child, ids[-1])
                 else:
                     ids.append(self.vertex(child, into))
-        else:
-            ids.append(self.vertex(tree, into))
         for child in tail:
             if isinstance(child, Tree) and child.data == "shape_data":
                 self.shape_data(child, ids[-1])
