@@ -37,3 +37,19 @@ def test_odd_characters_are_written_as_rich_writes_them():
     plain, rich = _both(report, {"fixing": True})
     assert plain == rich
     assert "[bold]x[/]" in plain and "\x07" not in plain
+
+
+def test_a_long_source_line_is_shown_around_each_finding():
+    line = "  A->>B: " + "<b/r>" * 20_000  # a minified diagram: one line, thousands of findings
+    source = f"```mermaid\nsequenceDiagram\n{line}\n```\n"
+    starts = [9, 50_009, len(line) - 5]
+    findings = [Finding("n.md", "ML401", "broken-line-break", Severity.ERROR, "m", 3, s + 1, 3, s + 6) for s in starts]
+    plain, rich = _both(RunReport(findings=findings, files=1, texts={"n.md": source}), {"quiet": True})
+    assert plain == rich
+    shown = plain.splitlines()
+    assert max(map(len, shown)) <= len("    3 | ") + text.SHOWN_COLUMNS + 2 * len(text.ELLIPSIS)
+    for source_line, caret in zip(shown[1::3], shown[2::3]):
+        at = caret.index("^")
+        assert source_line[at : at + 5] == "<b/r>" and caret.count("^") == 5
+    assert shown[1].endswith(text.ELLIPSIS) and shown[4].startswith(f"    3 | {text.ELLIPSIS}")
+    assert shown[7].endswith("<b/r>")  # the last finding: the end of the line

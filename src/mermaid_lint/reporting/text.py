@@ -19,6 +19,10 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 # The control characters rich drops from text (BEL, BS, VT, FF, CR).
 CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\r]")
 CHUNK = 64 * 1024  # characters the plain writer passes on at once
+# A source line longer than this is shown as this much of it around the finding (_window).
+SHOWN_COLUMNS = 400
+SHOWN_BEFORE = 100  # of it before the finding's start
+ELLIPSIS = "..."
 
 # What the output prints for a text in a rich style ("" for none): the text itself, or rich
 # markup. Every text that comes from a note or a finding goes through it (markup is escaped).
@@ -93,6 +97,7 @@ def write_report(run: RunReport, write: Writer, styled: Style, options: dict) ->
     # The current file's lines, None without its text (findings come by file; each text is
     # unpacked or read again when asked for).
     lines_of: tuple[str | None, list[str] | None] = (None, None)
+    shown_line: tuple[int, str] = (0, "")  # the current file's line last shown, as shown
     fixable_mark = " " + styled("[*]", "cyan")
     for finding in run.findings:
         severity, fix, path, line_number, column = (finding.severity, finding.fix, finding.path, finding.line,
@@ -110,18 +115,36 @@ def write_report(run: RunReport, write: Writer, styled: Style, options: dict) ->
             if lines_of[0] != path:
                 source = run.texts.get(path)
                 lines_of = (path, source.split("\n") if source is not None else None)
+                shown_line = (0, "")
             source_lines = lines_of[1]
             if source_lines is not None and line_number <= len(source_lines):
-                line = source_lines[line_number - 1].rstrip("\r").expandtabs(1)
+                if shown_line[0] != line_number:
+                    shown_line = (line_number, source_lines[line_number - 1].rstrip("\r").expandtabs(1))
+                line = shown_line[1]
                 width = max(1, (finding.end_column - column) if finding.end_line == line_number else len(line) - column + 1)
+                line, caret, width = _window(line, column - 1, width)
                 gutter = f"{line_number:>5} | "
                 lines += (f"\n{styled(gutter, 'dim')}{styled(line)}"
-                          f"\n{' ' * (len(gutter) + column - 1)}{styled('^' * width, style)}")
+                          f"\n{' ' * (len(gutter) + caret)}{styled('^' * width, style)}")
         write(lines)
     if show_fixes:
         _fixed(run, write, styled)
     if not options.get("quiet"):
         _summary(run, write, styled, options, severities, fixes)
+
+
+def _window(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of a source line shown under a finding that starts at `start` (0-based) and is
+    `width` wide, and where and how wide its caret is there: a long line is cut to
+    SHOWN_COLUMNS around the finding (a minified diagram's one line, shown in full under each
+    of its findings, made gigabytes of output)."""
+    if len(line) <= SHOWN_COLUMNS:
+        return line, start, width
+    first = max(0, min(start - SHOWN_BEFORE, len(line) - SHOWN_COLUMNS))
+    last = first + SHOWN_COLUMNS
+    before = ELLIPSIS if first else ""
+    shown = before + line[first:last] + (ELLIPSIS if last < len(line) else "")
+    return shown, len(before) + start - first, max(1, min(width, last - start))
 
 
 def _fixed(run: RunReport, write: Writer, styled: Style) -> None:
