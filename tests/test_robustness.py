@@ -43,6 +43,16 @@ def test_too_large_file_is_skipped_with_a_message(tmp_path: Path):
     assert [p.message for p in report.problems] == ["file too large (16 MiB, limit 16 MiB); skipped"]
 
 
+def test_a_diagram_nested_too_deeply_is_named_as_such_and_the_rest_checked(tmp_path: Path):
+    deep = tmp_path / "deep.md"
+    deep.write_text("```mermaid\nflowchart TD\n" + "subgraph S\n" * 1200 + "A --> B\n" + "end\n" * 1200 + "```\n")
+    (tmp_path / "other.md").write_text("```mermaid\nflowchart TD\n  A[a<b/r>b] --> B\n```\n")
+    report = check_paths([str(tmp_path)])
+    [problem] = report.problems
+    assert problem.path == str(deep) and "nests too deeply to check" in problem.message
+    assert [f.code for f in report.findings] == ["ML401"]
+
+
 def test_dev_corpus_never_crashes():
     corpus = require_corpus()
     report = check_paths([str(corpus)])

@@ -86,7 +86,7 @@ def check_one(path: str, source: SourceText, settings: Any, rules: list) -> Note
     try:
         return check_note(_load(path, source), settings, rules)
     except Exception as error:  # a bug must not stop the other notes
-        return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
+        return _failure(error)
 
 
 def fix_one(path: str, source: SourceText, fixes: list[Fix], settings: Any, rules: list) -> FixStep | NoteFailure:
@@ -97,7 +97,14 @@ def fix_one(path: str, source: SourceText, fixes: list[Fix], settings: Any, rule
     try:
         return fix_step(path, source.text, fixes, describe)
     except Exception as error:  # a bug must not stop the other notes
-        return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
+        return _failure(error)
+
+
+def _failure(error: Exception) -> NoteFailure:
+    if isinstance(error, RecursionError):  # the parsers' models nest as the diagram does
+        return NoteFailure("a diagram nests too deeply to check (Python's recursion limit; --verbose shows where)",
+                           traceback.format_exc())
+    return NoteFailure(f"internal error: {error!r}", traceback.format_exc())
 
 
 _worker_job: tuple[Any, list] | None = None  # (settings, rules), set once in each worker
