@@ -95,3 +95,19 @@ def test_fixing_removes_suppressions_made_unused_by_fixes():
     text = "<!-- mermaid-lint-disable ML501 -->\n" + note("A --> B[one<b/r>two]") + "<!-- mermaid-lint-enable -->\n"
     fixed, remaining = fix_text(text, "n.md")
     assert fixed == note("A --> B[one<br/>two]") and remaining == []
+
+
+def test_nested_ranges_and_many_suppressions_cover_by_line(monkeypatch):
+    from mermaid_lint import suppressions
+
+    bad = note("A --> B[one<b/r>two]")
+    nested = ("<!-- mermaid-lint-disable ML401 -->\n" + bad + "<!-- mermaid-lint-disable ML602 -->\n" + bad
+              + "<!-- mermaid-lint-enable ML401 -->\n" + bad + "<!-- mermaid-lint-enable -->\n" + bad)
+    # Lines 1-11 hide ML401 (the enable of ML401 closes that range only); ML602 is never found.
+    assert found(nested) == [(6, "ML010"), (14, "ML401"), (19, "ML401")]
+    compared = []
+    covers = suppressions.Suppression.covers
+    monkeypatch.setattr(suppressions.Suppression, "covers", lambda self, f: compared.append(1) or covers(self, f))
+    many = ("<!-- mermaid-lint-disable ML401 -->\n" + bad + "<!-- mermaid-lint-enable -->\n" + bad) * 300
+    assert [code for _, code in found(many)].count("ML401") == 300  # every other diagram's
+    assert len(compared) <= 2 * 1200  # each finding meets the few suppressions open at its line

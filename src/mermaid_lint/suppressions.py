@@ -12,6 +12,7 @@ Rules are named by code or name; naming none means every rule. Findings of unrea
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, replace
 
@@ -112,12 +113,12 @@ def _block_lines(note: Note, block) -> tuple[int, int]:
 
 def _in_markdown(note: Note) -> list[Suppression]:
     found: list[Suppression] = []
-    open_ranges: list[Suppression] = []
+    open_ranges: list[int] = []  # indexes in `found` of the ranges not closed yet
     last_line = len(note.lines.starts)
 
-    def close(suppression: Suppression, line: int) -> None:
-        found[found.index(suppression)] = replace(suppression, last_line=line)
-        open_ranges.remove(suppression)
+    def close(index: int, line: int) -> None:
+        found[index] = replace(found[index], last_line=line)
+        open_ranges.remove(index)
 
     for comment in note.html_comments:
         match = HTML_DIRECTIVE.fullmatch(comment.text)
@@ -134,9 +135,9 @@ def _in_markdown(note: Note) -> list[Suppression]:
         names = _names(match.group("codes"))
         if kind == "enable":
             codes = {_code(n) for n in names} - {None}
-            closing = [s for s in open_ranges if not names or codes & set(s.codes)]
-            for suppression in closing:
-                close(suppression, line)
+            closing = [i for i in open_ranges if not names or codes & set(found[i].codes)]
+            for index in closing:
+                close(index, line)
             if not closing:
                 found.append(_invalid(note, comment.start, comment.end, removal,
                                       "this mermaid-lint-enable ends no mermaid-lint-disable"))
@@ -145,9 +146,9 @@ def _in_markdown(note: Note) -> list[Suppression]:
         first = 1 if kind == "file" else line
         suppression = Suppression(kind, names, tuple(map(_code, names)), first, last_line, comment.start,
                                   comment.end, removal, names_start, comment.start + 4 + match.end("codes"), " ")
-        found.append(suppression)
         if kind == "range":
-            open_ranges.append(suppression)
+            open_ranges.append(len(found))
+        found.append(suppression)
     return found
 
 
@@ -178,14 +179,25 @@ def apply_suppressions(findings: list[Finding], suppressions: list[Suppression],
                        enabled: frozenset[str]) -> tuple[list[Finding], list[Unused]]:
     """The findings no suppression covers, and the suppressions (or names in them) that covered
     nothing. Names of rules that did not run (`enabled`) are never judged unused."""
-    used: dict[int, set[str]] = {i: set() for i in range(len(suppressions))}
-    kept = []
-    for finding in findings:
-        covering = [i for i, s in enumerate(suppressions) if s.covers(finding)]
-        for i in covering:
-            used[i].add(finding.code)
-        if not covering:
-            kept.append(finding)
+    used: list[set[str]] = [set() for _ in suppressions]
+    covered = [False] * len(findings)
+    # Findings by line, and the suppressions whose lines have begun by then (a heap by the
+    # line they end on): a note with thousands of each must not compare every pair.
+    starting = iter(sorted(range(len(suppressions)), key=lambda i: suppressions[i].first_line))
+    next_start = next(starting, None)
+    begun: list[tuple[int, int]] = []  # (last line, index)
+    for at in sorted(range(len(findings)), key=lambda i: findings[i].line):
+        finding = findings[at]
+        while next_start is not None and suppressions[next_start].first_line <= finding.line:
+            heapq.heappush(begun, (suppressions[next_start].last_line, next_start))
+            next_start = next(starting, None)
+        while begun and begun[0][0] < finding.line:
+            heapq.heappop(begun)
+        for _, index in begun:
+            if suppressions[index].covers(finding):
+                used[index].add(finding.code)
+                covered[at] = True
+    kept = [finding for finding, hidden in zip(findings, covered) if not hidden]
     unused = []
     for i, suppression in enumerate(suppressions):
         judged = _unused(suppression, used[i], enabled)
