@@ -388,9 +388,11 @@ def test_damaged_reports_are_written_anew_and_only_the_last_few_kept(vault, tmp_
     folder = tmp_path / "c"
     notes = ["--cache-dir", str(folder), str(vault)]
     first = _check(*notes)
-    with sqlite3.connect(folder / DATABASE) as db:
-        db.execute("UPDATE reports SET output = ?", (b"garbage",))
-    assert _check(*notes) == first and rendered == ["text", "text"]
+    for flags, output in ((0, b"garbage"), (0, "text, not bytes"), ("not a number", None)):
+        with sqlite3.connect(folder / DATABASE) as db:
+            db.execute("UPDATE reports SET flags = ?, output = coalesce(?, output)", (flags, output))
+        rendered.clear()
+        assert _check(*notes) == first and rendered == ["text"]
     for name in ("json", "sarif", "github", "junit", "text"):
         _check("--format", name, *notes)
     with sqlite3.connect(folder / DATABASE) as db:

@@ -207,8 +207,9 @@ class ResultCache:
         if self._db_failed:
             return None
         row = self._query("SELECT flags, output FROM reports WHERE key = ?", (self._fingerprint + key,))
-        if row is None or row[1][:CHECK_SIZE] != _check(row[1][CHECK_SIZE:], {}):
-            return None  # a damaged row: report again
+        if row is None or not (isinstance(row[0], int) and isinstance(row[1], bytes)) \
+                or row[1][:CHECK_SIZE] != _check(row[1][CHECK_SIZE:], {}):
+            return None  # none, or a damaged or foreign row: report again
         return row[0], _decompressed(memoryview(row[1])[CHECK_SIZE:])
 
     def put_report(self, key: str, flags: int, output: OutputRecording) -> None:
