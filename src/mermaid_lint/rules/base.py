@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
 from ..mermaid import load
@@ -111,11 +110,8 @@ class Context:
 
     def target_version(self, diagram: Diagram) -> TargetVersion:
         """The Mermaid release the diagram is checked against (see mermaid.effective)."""
-        return target_version(diagram, self._stated_in_note, self.settings.mermaid_version, load().default_version)
-
-    @cached_property
-    def _stated_in_note(self) -> str | None:
-        return stated_in_note(self.note)
+        in_note = self.once("stated version", lambda: stated_in_note(self.note))
+        return target_version(diagram, in_note, self.settings.mermaid_version, load().default_version)
 
     def once(self, fact: str, compute: Callable[[], T]) -> T:
         """A fact of the note that several rules or diagrams ask for, computed once per check
