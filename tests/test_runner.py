@@ -228,3 +228,49 @@ def test_a_fix_loads_each_text_of_a_note_once(monkeypatch):
     fixed, _ = fix_text(text)
     assert fixed != text and loaded[0] == text and loaded[-1] == fixed
     assert len(loaded) == len(set(loaded))  # the round's texts, each once
+
+
+def test_a_fix_of_many_notes_loads_each_text_once(tmp_path: Path, monkeypatch):
+    """Each note's rounds are worked out while it is at hand: with more notes than the
+    recently loaded ones kept, a round's safety net and the next check still find it loaded."""
+    vault = tmp_path / "vault"  # the guides (no suppressions, which the run-level rules may use)
+    for copy in range(runner.RECENT_NOTES):
+        shutil.copytree(GUIDES, vault / f"copy-{copy}")
+    loaded: list[tuple[str, str]] = []
+    load_note = runner.load_note
+
+    def counted(path, source, mermaid_file):
+        loaded.append((path, source.text))
+        return load_note(path, source, mermaid_file)
+
+    monkeypatch.setattr(runner, "load_note", counted)
+    report = fix_paths([str(vault)], jobs=1)
+    assert report.fixes_applied > 0
+    assert len(loaded) == len(set(loaded))  # each text of each note, once
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_rounds_worked_out_ahead_change_nothing(tmp_path: Path, monkeypatch, unsafe: bool):
+    """A run takes the rounds worked out ahead only where its own rounds come to the same: it
+    works a round out again where a run-level rule's finding adds a fix (duplicate-section's,
+    unsafe) or uses a suppression that the note alone leaves unused."""
+    rounds: list[str] = []
+    fix_one = runner.fix_one
+
+    def counted(path, *args):
+        rounds.append(path)
+        return fix_one(path, *args)
+
+    monkeypatch.setattr(runner, "fix_one", counted)
+    ahead_root = make_vault(tmp_path / "ahead")
+    ahead = fix_paths([str(ahead_root)], unsafe=unsafe, jobs=1)
+    ahead_rounds = len(rounds)
+    monkeypatch.setattr(runner, "_foreseen", lambda path, source, ahead, *args: [])
+    plain_root = make_vault(tmp_path / "plain")
+    plain = fix_paths([str(plain_root)], unsafe=unsafe, jobs=1)
+    assert 0 < ahead_rounds < (len(rounds) - ahead_rounds) / 4
+    assert ahead.fixes_applied == plain.fixes_applied > 0
+    files = {p.relative_to(ahead_root): p.read_bytes() for p in sorted(ahead_root.rglob("*.md"))}
+    assert files == {p.relative_to(plain_root): p.read_bytes() for p in sorted(plain_root.rglob("*.md"))}
+    assert [(f.line, f.column, f.code, f.message.replace(str(ahead_root), "ROOT")) for f in ahead.findings] == [
+        (f.line, f.column, f.code, f.message.replace(str(plain_root), "ROOT")) for f in plain.findings]

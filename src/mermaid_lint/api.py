@@ -118,11 +118,12 @@ class _Run:
         self.notes = ""  # digest of the notes of the latest round (_notes_digest)
 
     def check(self, sources: Iterable[tuple[str, SourceText]], *, last: bool = False,
-              remember: bool = True) -> Iterator[tuple[str, Sequence[Finding]]]:
+              remember: bool = True, fixing: bool | None = None) -> Iterator[tuple[str, Sequence[Finding]]]:
         """Check these notes (or their new texts), then each note's findings as reported,
         in the run's order. After the `last` round, each note is forgotten as it goes out.
-        New results go to the cache if `remember` (their texts are, or will be, on disk)."""
-        for path, outcome in self.checker.check_each(sources, remember):
+        New results go to the cache if `remember` (their texts are, or will be, on disk).
+        `fixing`: a round of `fix`, with unsafe fixes or not (NoteChecker.check_each)."""
+        for path, outcome in self.checker.check_each(sources, remember, fixing):
             for facts in self.facts.values():
                 facts.discard(path)
             self.suppressions.pop(path, None)
@@ -160,6 +161,7 @@ class _Run:
     def forget(self) -> None:
         """Drop every note's result (no round follows)."""
         self.findings, self.suppressions, self.lines, self.facts = Packed(), {}, {}, {}
+        self.checker.forget_ahead()
 
     def _run_findings(self, remember: bool) -> dict[str, list[Finding]]:
         """The run-level rules' findings by path; from the cache when it has those of the same
@@ -255,10 +257,11 @@ def _fix_all(sources: Iterable[tuple[str, SourceText]], run: _Run, unsafe: bool,
 
     def check(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Sequence[Finding]]]:
         return run.check(((path, SourceText(text, *layouts[path])) for path, text in texts),
-                         remember=next(rounds) == 0 or writes)
+                         remember=next(rounds) == 0 or writes, fixing=unsafe)
 
     def fix_each(tasks):
-        return run.checker.fix_each((path, SourceText(text, *layouts[path]), fixes) for path, text, fixes in tasks)
+        return run.checker.fix_each(((path, SourceText(text, *layouts[path]), fixes) for path, text, fixes in tasks),
+                                    unsafe)
 
     outcomes = fix_to_fixed_point(texts(), check, unsafe, fix_each)
     first = next(outcomes, None)

@@ -182,9 +182,14 @@ def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe:
 def _fixes(findings: Packed[list[Finding]], unsafe: bool) -> Iterator[tuple[str, list[Fix]]]:
     """Each note's fixes that this run applies."""
     for path, found in findings.items():
-        fixes = [f.fix for f in found if f.fix and (f.fix.safe or unsafe)]
+        fixes = applicable_fixes(found, unsafe)
         if fixes:
             yield path, fixes
+
+
+def applicable_fixes(findings: Iterable[Finding], unsafe: bool) -> list[Fix]:
+    """The fixes of a note's findings that a run applies."""
+    return [f.fix for f in findings if f.fix and (f.fix.safe or unsafe)]
 
 
 def meaning_changed(path: str, old: str, new: str, accepted: list[Fix], describe: Describer) -> str | None:

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .cache import ResultCache, text_digest
-from .engine import NoteResult, check_note, load_note
+from .engine import NoteResult, check_note, load_note, reported_findings
 from .files import SourceText, is_mermaid_file
-from .fixing import FixStep, fix_step
+from .fixing import MAX_ROUNDS, FixStep, applicable_fixes, fix_step
 from .meaning import note_meaning
 from .model import Fix, Note
+from .packed import Packed
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -89,15 +90,66 @@ def check_one(path: str, source: SourceText, settings: Any, rules: list) -> Note
         return _failure(error)
 
 
-def fix_one(path: str, source: SourceText, fixes: list[Fix], settings: Any, rules: list) -> FixStep | NoteFailure:
-    """One round of `fix` on one note: its fixes applied and the safety net's meaning check."""
-    def describe(path: str, text: str):
-        return note_meaning(_load(path, SourceText(text, source.bom, source.newline)))
-
+def fix_one(path: str, source: SourceText, fixes: list[Fix], unsafe: bool, settings: Any,
+            rules: list) -> tuple[FixStep, list[Foreseen]] | NoteFailure:
+    """One round of `fix` on one note (its fixes applied and the safety net's meaning check),
+    and the rounds that may follow it, worked out ahead."""
     try:
-        return fix_step(path, source.text, fixes, describe)
+        step = fix_step(path, source.text, fixes, _describer(source))
     except Exception as error:  # a bug must not stop the other notes
         return _failure(error)
+    if step.text is None:
+        return step, []
+    fixed = SourceText(step.text, source.bom, source.newline)
+    return step, _foreseen(path, fixed, check_one(path, fixed, settings, rules), unsafe, settings, rules)
+
+
+def check_ahead(path: str, source: SourceText, unsafe: bool, settings: Any,
+                rules: list) -> tuple[NoteResult | NoteFailure, list[Foreseen]]:
+    """A note's result in a round of `fix`, and the rounds that may follow it, worked out ahead."""
+    result = check_one(path, source, settings, rules)
+    return result, _foreseen(path, source, result, unsafe, settings, rules)
+
+
+@dataclass
+class Foreseen:
+    """A round of `fix` on one note, worked out while the note is at hand, for the run to take
+    if its round comes to the same: the check of `text`, and its fixes applied (`step`)."""
+
+    text: str
+    result: NoteResult
+    fixes: list[Fix] | None = None  # None: not worked out (no fixes, a bug, the rounds ran out)
+    step: FixStep | None = None
+
+
+def _foreseen(path: str, source: SourceText, result: NoteResult | NoteFailure, unsafe: bool,
+              settings: Any, rules: list) -> list[Foreseen]:
+    """The rounds from `source` (checked: `result`) on, as the run's rounds would go with this
+    note alone (the run-level rules' findings, which only the whole run knows, aside): each
+    round's fixes applied and the new text checked. The note is loaded already: that is the gain."""
+    ahead: list[Foreseen] = []
+    try:
+        while isinstance(result, NoteResult) and len(ahead) <= MAX_ROUNDS:
+            round_ = Foreseen(source.text, result)
+            ahead.append(round_)
+            round_.fixes = applicable_fixes(reported_findings(result, [], settings), unsafe)
+            if not round_.fixes:
+                break
+            round_.step = fix_step(path, source.text, round_.fixes, _describer(source))
+            if round_.step.text is None:
+                break
+            source = SourceText(round_.step.text, source.bom, source.newline)
+            result = check_one(path, source, settings, rules)
+    except Exception:  # the run's own round meets it again, and reports it
+        round_.fixes = round_.step = None
+    return ahead
+
+
+def _describer(source: SourceText) -> Callable[[str, str], list]:
+    """fixing.Describer for a note with `source`'s BOM and line terminator."""
+    def describe(path: str, text: str):
+        return note_meaning(_load(path, SourceText(text, source.bom, source.newline)))
+    return describe
 
 
 def _failure(error: Exception) -> NoteFailure:
@@ -149,6 +201,7 @@ class NoteChecker:
         self.jobs = max(1, jobs)
         self.cache = ResultCache(cache_dir, settings)
         self.digests: dict[str, str] = {}  # path -> digest of the text last checked there
+        self._ahead: Packed[list[Foreseen]] = Packed()  # path -> the rounds of `fix` worked out ahead
         self._pool: ProcessPoolExecutor | None = None
 
     @cached_property
@@ -173,30 +226,69 @@ class NoteChecker:
         """Each note's result (or failure), in the order of `sources`."""
         return dict(self.check_each(sources.items()))
 
-    def check_each(self, sources: Iterable[tuple[str, SourceText]],
-                   remember: bool = True) -> Iterator[tuple[str, NoteResult | NoteFailure]]:
+    def check_each(self, sources: Iterable[tuple[str, SourceText]], remember: bool = True,
+                   fixing: bool | None = None) -> Iterator[tuple[str, NoteResult | NoteFailure]]:
         """Each note's result (or failure), in the order of `sources`, which is read only a
         window ahead of the results handed out; new results are kept in the cache if
-        `remember` (the cache holds one result per path: that of the text on disk)."""
+        `remember` (the cache holds one result per path: that of the text on disk). In a
+        round of `fix` (`fixing`: with unsafe fixes or not), each note's next rounds are
+        worked out ahead, for fix_each and the next check_each to take."""
         def entries() -> Iterator[Entry]:
             for path, source in sources:
                 digest = self.digests[path] = text_digest(source)
-                cached = self.cache.get(path, digest)
-                task = None if cached is not None else (check_one, (path, source))
-                yield (path, digest, task is not None), cached, task, len(source.text)
+                foreseen = self._foreseen_result(path, source.text)
+                cached = None if foreseen is not None else self.cache.get(path, digest)
+                known = foreseen or cached
+                task = None
+                if known is None:
+                    task = (check_one, (path, source)) if fixing is None else (check_ahead, (path, source, fixing))
+                yield (path, digest, cached is None), known, task, len(source.text)
 
         for (path, digest, computed), outcome in self._in_order(entries()):
+            if isinstance(outcome, tuple):
+                outcome, self._ahead[path] = outcome
             if remember and computed and isinstance(outcome, NoteResult):
                 self.cache.put(path, digest, outcome)
             yield path, outcome
 
-    def fix_each(self, tasks: Iterable[tuple[str, SourceText, list[Fix]]]) -> Iterator[tuple[str, FixStep]]:
+    def fix_each(self, tasks: Iterable[tuple[str, SourceText, list[Fix]]],
+                 unsafe: bool = False) -> Iterator[tuple[str, FixStep]]:
         """What each note's fixes do to it (fixing.fix_step), in the order of `tasks`."""
-        entries = ((path, None, (fix_one, (path, source, fixes)), len(source.text)) for path, source, fixes in tasks)
-        for path, step in self._in_order(entries):
-            if isinstance(step, NoteFailure):
-                step = FixStep(None, 0, f"{step.message}; the file was left unchanged")
-            yield path, step
+        def entries() -> Iterator[Entry]:
+            for path, source, fixes in tasks:
+                step = self._foreseen_step(path, source.text, fixes)
+                task = None if step is not None else (fix_one, (path, source, fixes, unsafe))
+                yield path, step, task, len(source.text)
+
+        for path, outcome in self._in_order(entries()):
+            if isinstance(outcome, NoteFailure):
+                outcome = FixStep(None, 0, f"{outcome.message}; the file was left unchanged")
+            elif isinstance(outcome, tuple):
+                outcome, self._ahead[path] = outcome
+            yield path, outcome
+
+    def _foreseen_result(self, path: str, text: str) -> NoteResult | None:
+        """The result worked out ahead for the note's text, if any; what else was worked out
+        for the note is dropped when the run's rounds went another way."""
+        ahead = self._ahead.get(path)
+        if ahead and ahead[0].text == text:
+            return ahead[0].result
+        self._ahead.discard(path)
+        return None
+
+    def _foreseen_step(self, path: str, text: str, fixes: list[Fix]) -> FixStep | None:
+        """The step worked out ahead for these fixes on the note's text, if any."""
+        ahead = self._ahead.get(path)
+        self._ahead.discard(path)
+        if not ahead or ahead[0].text != text or ahead[0].fixes != fixes or ahead[0].step is None:
+            return None
+        if len(ahead) > 1:
+            self._ahead[path] = ahead[1:]
+        return ahead[0].step
+
+    def forget_ahead(self) -> None:
+        """Drop what was worked out ahead (the run's rounds are over)."""
+        self._ahead = Packed()
 
     def _in_order(self, entries: Iterable[Entry]) -> Iterator[tuple[Any, Any]]:
         """(key, value) of each entry, in order: its known value, or what its task returns,
