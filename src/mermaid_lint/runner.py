@@ -13,7 +13,7 @@ import signal
 import sys
 import traceback
 from collections import OrderedDict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from .cache import ResultCache, text_digest
 from .engine import NoteResult, check_note, load_note, reported_findings
 from .files import SourceText, is_mermaid_file
-from .fixing import MAX_ROUNDS, FixStep, applicable_fixes, fix_step
+from .fixing import MAX_ROUNDS, FixStep, applicable_fixes, apply_fixes, fix_step
 from .meaning import note_meaning
 from .model import Fix, Note
 from .packed import Packed
@@ -114,12 +114,13 @@ def check_ahead(path: str, source: SourceText, unsafe: bool, settings: Any,
 @dataclass
 class Foreseen:
     """A round of `fix` on one note, worked out while the note is at hand, for the run to take
-    if its round comes to the same: the check of `text`, and its fixes applied (`step`)."""
+    if its round comes to the same: the check of a text (by its digest, as a run may hold
+    thousands of these), and its fixes applied (`step`)."""
 
-    text: str
-    result: NoteResult
+    digest: str
+    result: NoteResult | None  # None once handed out
     fixes: list[Fix] | None = None  # None: not worked out (no fixes, a bug, the rounds ran out)
-    step: FixStep | None = None
+    step: FixStep | None = None  # without its text, which apply_fixes makes again
 
 
 def _foreseen(path: str, source: SourceText, result: NoteResult | NoteFailure, unsafe: bool,
@@ -130,15 +131,16 @@ def _foreseen(path: str, source: SourceText, result: NoteResult | NoteFailure, u
     ahead: list[Foreseen] = []
     try:
         while isinstance(result, NoteResult) and len(ahead) <= MAX_ROUNDS:
-            round_ = Foreseen(source.text, result)
+            round_ = Foreseen(text_digest(source), result)
             ahead.append(round_)
             round_.fixes = applicable_fixes(reported_findings(result, [], settings), unsafe)
             if not round_.fixes:
                 break
-            round_.step = fix_step(path, source.text, round_.fixes, _describer(source))
-            if round_.step.text is None:
+            step = fix_step(path, source.text, round_.fixes, _describer(source))
+            round_.step = replace(step, text=None)
+            if step.text is None:
                 break
-            source = SourceText(round_.step.text, source.bom, source.newline)
+            source = SourceText(step.text, source.bom, source.newline)
             result = check_one(path, source, settings, rules)
     except Exception:  # the run's own round meets it again, and reports it
         round_.fixes = round_.step = None
@@ -236,7 +238,7 @@ class NoteChecker:
         def entries() -> Iterator[Entry]:
             for path, source in sources:
                 digest = self.digests[path] = text_digest(source)
-                foreseen = self._foreseen_result(path, source.text)
+                foreseen = self._foreseen_result(path, digest)
                 cached = None if foreseen is not None else self.cache.get(path, digest)
                 known = foreseen or cached
                 task = None
@@ -246,7 +248,10 @@ class NoteChecker:
 
         for (path, digest, computed), outcome in self._in_order(entries()):
             if isinstance(outcome, tuple):
-                outcome, self._ahead[path] = outcome
+                outcome, ahead = outcome
+                if ahead and ahead[0].step is not None:  # else no round follows
+                    ahead[0].result = None
+                    self._ahead[path] = ahead
             if remember and computed and isinstance(outcome, NoteResult):
                 self.cache.put(path, digest, outcome)
             yield path, outcome
@@ -256,7 +261,7 @@ class NoteChecker:
         """What each note's fixes do to it (fixing.fix_step), in the order of `tasks`."""
         def entries() -> Iterator[Entry]:
             for path, source, fixes in tasks:
-                step = self._foreseen_step(path, source.text, fixes)
+                step = self._foreseen_step(path, source, fixes)
                 task = None if step is not None else (fix_one, (path, source, fixes, unsafe))
                 yield path, step, task, len(source.text)
 
@@ -264,27 +269,35 @@ class NoteChecker:
             if isinstance(outcome, NoteFailure):
                 outcome = FixStep(None, 0, f"{outcome.message}; the file was left unchanged")
             elif isinstance(outcome, tuple):
-                outcome, self._ahead[path] = outcome
+                outcome, ahead = outcome
+                if ahead:
+                    self._ahead[path] = ahead
             yield path, outcome
 
-    def _foreseen_result(self, path: str, text: str) -> NoteResult | None:
+    def _foreseen_result(self, path: str, digest: str) -> NoteResult | None:
         """The result worked out ahead for the note's text, if any; what else was worked out
         for the note is dropped when the run's rounds went another way."""
         ahead = self._ahead.get(path)
-        if ahead and ahead[0].text == text:
-            return ahead[0].result
+        if ahead and ahead[0].digest == digest and ahead[0].result is not None:
+            result, ahead[0].result = ahead[0].result, None
+            if ahead[0].step is not None:
+                self._ahead[path] = ahead
+            else:
+                self._ahead.discard(path)
+            return result
         self._ahead.discard(path)
         return None
 
-    def _foreseen_step(self, path: str, text: str, fixes: list[Fix]) -> FixStep | None:
+    def _foreseen_step(self, path: str, source: SourceText, fixes: list[Fix]) -> FixStep | None:
         """The step worked out ahead for these fixes on the note's text, if any."""
         ahead = self._ahead.get(path)
         self._ahead.discard(path)
-        if not ahead or ahead[0].text != text or ahead[0].fixes != fixes or ahead[0].step is None:
+        if not ahead or ahead[0].fixes != fixes or ahead[0].step is None or ahead[0].digest != text_digest(source):
             return None
         if len(ahead) > 1:
             self._ahead[path] = ahead[1:]
-        return ahead[0].step
+        step = ahead[0].step
+        return replace(step, text=apply_fixes(source.text, fixes)[0]) if step.applied else step
 
     def forget_ahead(self) -> None:
         """Drop what was worked out ahead (the run's rounds are over)."""
