@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -40,3 +41,16 @@ def isolated_cache(tmp_path_factory, monkeypatch) -> Path:
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("MERMAID_LINT_CACHE_DIR", str(folder))
     return folder
+
+
+def record_calls(monkeypatch, module, name: str, what: Callable[..., Any] = lambda *args: args[0]) -> list:
+    """Wrap `module.name` to record `what(*args)` of each call made in this process."""
+    seen: list = []
+    original = getattr(module, name)
+
+    def recording(*args):
+        seen.append(what(*args))
+        return original(*args)
+
+    monkeypatch.setattr(module, name, recording)
+    return seen

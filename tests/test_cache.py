@@ -19,6 +19,7 @@ from mermaid_lint.cli import cli
 from mermaid_lint.config import Settings
 from mermaid_lint.files import SourceText
 
+from conftest import record_calls
 from test_runner import make_vault
 
 
@@ -30,15 +31,7 @@ def vault(tmp_path: Path) -> Path:
 @pytest.fixture
 def computed(monkeypatch) -> list[str]:
     """The paths of the notes really checked (not answered from the cache), in this process."""
-    seen: list[str] = []
-    check_one = runner.check_one
-
-    def counting(path, *args):
-        seen.append(path)
-        return check_one(path, *args)
-
-    monkeypatch.setattr(runner, "check_one", counting)
-    return seen
+    return record_calls(monkeypatch, runner, "check_one")
 
 
 def _notes(vault: Path) -> list[str]:

@@ -16,7 +16,7 @@ from mermaid_lint.files import SourceText
 from mermaid_lint.rules.broken_line_break import BrokenLineBreak
 from mermaid_lint.runner import NoteChecker, NoteFailure
 
-from conftest import FIXTURES, GUIDES
+from conftest import FIXTURES, GUIDES, record_calls
 
 
 def make_vault(root: Path, copies: int = 3) -> Path:
@@ -216,14 +216,7 @@ def test_a_fix_loads_each_text_of_a_note_once(monkeypatch):
     from mermaid_lint.api import fix_text
 
     text = (GUIDES / "future-of-ai-built-with-llama.md").read_text(encoding="utf-8")
-    loaded: list[str] = []
-    load_note = runner.load_note
-
-    def counted(path, source, mermaid_file):
-        loaded.append(source.text)
-        return load_note(path, source, mermaid_file)
-
-    monkeypatch.setattr(runner, "load_note", counted)
+    loaded = record_calls(monkeypatch, runner, "load_note", lambda path, source, mermaid_file: source.text)
     monkeypatch.setattr(runner, "_recent_notes", type(runner._recent_notes)())
     fixed, _ = fix_text(text)
     assert fixed != text and loaded[0] == text and loaded[-1] == fixed
@@ -236,14 +229,7 @@ def test_a_fix_of_many_notes_loads_each_text_once(tmp_path: Path, monkeypatch):
     vault = tmp_path / "vault"  # the guides (no suppressions, which the run-level rules may use)
     for copy in range(runner.RECENT_NOTES):
         shutil.copytree(GUIDES, vault / f"copy-{copy}")
-    loaded: list[tuple[str, str]] = []
-    load_note = runner.load_note
-
-    def counted(path, source, mermaid_file):
-        loaded.append((path, source.text))
-        return load_note(path, source, mermaid_file)
-
-    monkeypatch.setattr(runner, "load_note", counted)
+    loaded = record_calls(monkeypatch, runner, "load_note", lambda path, source, mermaid_file: (path, source.text))
     report = fix_paths([str(vault)], jobs=1)
     assert report.fixes_applied > 0
     assert len(loaded) == len(set(loaded))  # each text of each note, once
@@ -254,14 +240,7 @@ def test_rounds_worked_out_ahead_change_nothing(tmp_path: Path, monkeypatch, uns
     """A run takes the rounds worked out ahead only where its own rounds come to the same: it
     works a round out again where a run-level rule's finding adds a fix (duplicate-section's,
     unsafe) or uses a suppression that the note alone leaves unused."""
-    rounds: list[str] = []
-    fix_one = runner.fix_one
-
-    def counted(path, *args):
-        rounds.append(path)
-        return fix_one(path, *args)
-
-    monkeypatch.setattr(runner, "fix_one", counted)
+    rounds = record_calls(monkeypatch, runner, "fix_one")
     ahead_root = make_vault(tmp_path / "ahead")
     ahead = fix_paths([str(ahead_root)], unsafe=unsafe, jobs=1)
     ahead_rounds = len(rounds)
