@@ -223,11 +223,10 @@ def fix(paths, unsafe_fixes, show_diff, check_only, **options):
     report = fix_paths(paths, _settings(paths, options), unsafe=unsafe_fixes, write=write, stdin=stdin,
                        **_run_arguments(options))
     if show_diff:
-        import difflib
+        from .diffs import unified_diff
 
         for path, (old, new) in report.changes.items():
-            sys.stdout.writelines(difflib.unified_diff(
-                old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+            sys.stdout.writelines(unified_diff(old, new, f"a/{path}", f"b/{path}"))
     elif check_only:
         for path in report.changes:
             click.echo(f"would fix {path}")
