@@ -203,7 +203,7 @@ class NoteChecker:
         self.jobs = max(1, jobs)
         self.cache = ResultCache(cache_dir, settings)
         self.digests: dict[str, str] = {}  # path -> digest of the text last checked there
-        self._ahead: Packed[list[Foreseen]] = Packed()  # path -> the rounds of `fix` worked out ahead
+        self._ahead: Packed[list[Foreseen]] = Packed()  # path -> the rounds of `fix` worked out ahead (never [])
         self._pool: ProcessPoolExecutor | None = None
 
     @cached_property
@@ -277,8 +277,10 @@ class NoteChecker:
     def _foreseen_result(self, path: str, digest: str) -> NoteResult | None:
         """The result worked out ahead for the note's text, if any; what else was worked out
         for the note is dropped when the run's rounds went another way."""
-        ahead = self._ahead.get(path)
-        if ahead and ahead[0].digest == digest and ahead[0].result is not None:
+        if path not in self._ahead:  # (every note of a `check`)
+            return None
+        ahead = self._ahead[path]
+        if ahead[0].digest == digest and ahead[0].result is not None:
             result, ahead[0].result = ahead[0].result, None
             if ahead[0].step is not None:
                 self._ahead[path] = ahead
@@ -290,9 +292,11 @@ class NoteChecker:
 
     def _foreseen_step(self, path: str, source: SourceText, fixes: list[Fix]) -> FixStep | None:
         """The step worked out ahead for these fixes on the note's text, if any."""
-        ahead = self._ahead.get(path)
+        if path not in self._ahead:
+            return None
+        ahead = self._ahead[path]
         self._ahead.discard(path)
-        if not ahead or ahead[0].fixes != fixes or ahead[0].step is None or ahead[0].digest != text_digest(source):
+        if ahead[0].fixes != fixes or ahead[0].step is None or ahead[0].digest != text_digest(source):
             return None
         if len(ahead) > 1:
             self._ahead[path] = ahead[1:]
