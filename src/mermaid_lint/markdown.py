@@ -23,7 +23,7 @@ NOTE_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 @cache
 def _parser() -> MarkdownIt:
     # Block structure only (fences, headings, HTML blocks): inline parsing of every paragraph
-    # would be half the time; _holds_inline_html parses the few paragraphs that need it.
+    # would be half the time; _holds_html_comment parses the few paragraphs that need it.
     return MarkdownIt("commonmark").disable("inline")
 
 
@@ -32,9 +32,10 @@ def _inline_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _holds_inline_html(token) -> bool:
-    """Raw HTML (a comment) in a paragraph or heading; a '<' in a code span is not HTML."""
-    return "<" in token.content and any(
+def _holds_html_comment(token) -> bool:
+    """Raw HTML in a paragraph or heading that has a comment (the only HTML looked for); a
+    comment in a code span is not HTML."""
+    return "<!--" in token.content and any(
         child.type == "html_inline" for inline in _inline_parser().parseInline(token.content) for child in inline.children or ())
 
 
@@ -77,9 +78,9 @@ def parse_note(path: str, text: str, bom: bool, newline: str) -> Note:
 
     blocks: list[Block] = []
     headings: list[Heading] = []
-    html_lines: list[tuple[int, int]] = []  # line ranges of Markdown that holds raw HTML
+    html_lines: list[tuple[int, int]] = []  # line ranges of Markdown that may hold HTML comments
     for i, token in enumerate(tokens):
-        if token.map and (token.type == "html_block" or (token.type == "inline" and _holds_inline_html(token))):
+        if token.map and (token.type == "html_block" or (token.type == "inline" and _holds_html_comment(token))):
             html_lines.append(tuple(token.map))
         if token.type == "heading_open" and token.map:
             line = token.map[0]
