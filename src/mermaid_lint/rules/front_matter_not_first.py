@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from ..model import Meaning, Severity
+import dataclasses
+
+from ..mermaid import load
+from ..model import Diagram, Meaning, Severity
 from .base import FixSafety, Rule
 
 
@@ -33,8 +36,9 @@ class FrontMatterNotFirst(Rule):
         flowchart TD
         ```
 
-    Fix safety: safe when only blank lines come first: they are removed. Otherwise the
-    finding is only reported.
+    Fix safety: safe when only blank lines come first and the diagram would then read: the
+    front-matter closed and valid YAML, a known diagram type, a body that parses. The blank
+    lines are removed. Otherwise the finding is only reported, with what would still fail.
     """
 
     code = "ML202"
@@ -49,11 +53,36 @@ class FrontMatterNotFirst(Rule):
             return
         block = diagram.block
         line = diagram.header.number
-        before = block.lines[:line]
-        edits = [block.replace_lines(0, line - 1, [])] if all(not text.strip() for text in before) else []
-        what = "blank lines" if edits else "other lines"
-        yield ctx.in_block(
-            self, block, (line, 0), (line, len(block.lines[line])),
-            f"front-matter must be the first line of the diagram; {what} before it make Mermaid read it as diagram text",
-            edits, "remove the blank lines before the front-matter",
-        )
+        only_blank = all(not text.strip() for text in block.lines[:line])
+        broken = _broken_when_first(diagram, line) if only_blank else None
+        message = (f"front-matter must be the first line of the diagram; {'blank' if only_blank else 'other'} "
+                   "lines before it make Mermaid read it as diagram text")
+        if broken:
+            message += f"; not fixed automatically: {broken}"
+        edits = [block.replace_lines(0, line - 1, [])] if only_blank and not broken else []
+        yield ctx.in_block(self, block, (line, 0), (line, len(block.lines[line])), message,
+                           edits, "remove the blank lines before the front-matter")
+
+
+def _broken_when_first(diagram: Diagram, line: int) -> str | None:
+    """Why Mermaid would still fail on the diagram with the lines before its front-matter
+    removed: moving it up would only trade this error for another, which the fixer refuses
+    for the whole note. None when the front-matter, the diagram type and the body would read."""
+    from ..parsing import parse_block  # here: a run answered from the cache needs no Lark
+
+    block = diagram.block
+    moved = parse_block(dataclasses.replace(block, lines=block.lines[line:], line_starts=block.line_starts[line:]))
+    front = moved.front_matter
+    if front is None:
+        return "its `---` is indented" if block.lines[line][:1] in (" ", "\t") else "its `---` line opens nothing"
+    if front.close_line is None:
+        return "it is never closed"
+    if front.problem is not None:
+        return "its YAML is invalid"
+    if moved.diagram_type not in load().data["diagram_types"]:
+        return "no known diagram type follows it"
+    body = moved.parsed_body
+    if body is not None and body.error is not None:
+        return (f"Mermaid could not parse the diagram then either (line {block.file_line(line + body.error.line)}: "
+                f"{body.error.message})")
+    return None
