@@ -158,7 +158,9 @@ class Block:
         """Replace a key or value written at start..end, keeping the quotes it was written with."""
         written = self.lines[start[0]][start[1] : end[1]] if start[0] == end[0] else ""
         quote = written[0] if written[:1] in ("'", '"') else ""
-        return self.edit(start, end, f"{quote}{value}{quote}")
+        # An empty value stands right after its key's colon: `key:value` would be one scalar.
+        space = " " if not written and self.lines[start[0]][start[1] - 1 : start[1]] == ":" else ""
+        return self.edit(start, end, f"{space}{quote}{value}{quote}")
 
     def replace_lines(self, first: int, last: int, new_lines: list[str]) -> Edit:
         """Replace whole block lines first..last (inclusive) with new_lines (may be empty)."""
