@@ -107,6 +107,25 @@ def test_a_fix_overlapping_an_earlier_one_waits_for_the_next_round():
     assert apply_fixes("0123456789", [adjacent, overlapping, first]) == ("01aby789", [first, adjacent])
     inserts, same_point = _fix(Edit(3, 3, "a")), _fix(Edit(3, 3, "b"))
     assert apply_fixes("0123", [inserts, same_point]) == ("012a3", [inserts])
+    # An insertion where a replacement begins or ends was placed by text that is replaced.
+    replaced, after_it, before_it = _fix(Edit(2, 5, "R")), _fix(Edit(5, 5, "+")), _fix(Edit(2, 2, "-"))
+    assert apply_fixes("0123456", [replaced, after_it, before_it]) == ("01R56", [replaced])
+
+
+def test_an_empty_value_filled_in_while_its_mapping_is_rewritten_waits_for_the_next_round():
+    # theme-variables-ignored writes `base` after `theme:`; front-matter-style rewrites the
+    # lines up to there: applied together, `base` followed the last rewritten value.
+    note = ("```mermaid\n---\nconfig:\n  layout: elk\n  theme:\n---\n"
+            "%%{init: {'themeVariables': {'primaryColor': '#BEF'}}}%%\nflowchart TD\n    A --> B\n```\n")
+    fixed, remaining = fix_text(note, "n.md", unsafe=True)
+    assert "config:\n  theme: base\n  layout: elk\n" in fixed
+    assert [f.code for f in remaining] == []
+
+
+def test_a_byte_order_mark_in_front_matter_is_left_alone():
+    # PyYAML drops it without counting it, so the sources of the keys after it would shift.
+    note = "```mermaid\n---\n\ufefftitle: Flow\nconfig:\n    theme: dark\n---\nflowchart TD\n    A --> B\n```\n"
+    assert fix_text(note, "n.md")[0] == note
 
 
 def test_a_fixs_own_edits_may_meet_but_not_overlap():

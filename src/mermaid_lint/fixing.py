@@ -45,8 +45,11 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
-    if a.start == a.end or b.start == b.end:  # insertions clash only at the same point
-        return a.start == b.start or b.start < a.start < b.end or a.start < b.start < a.end
+    if a.start == a.end or b.start == b.end:
+        # An insertion clashes with one at the same point, and with a replacement it touches:
+        # the text beside it, which placed it, would be another.
+        point, other = (a, b) if a.start == a.end else (b, a)
+        return other.start <= point.start <= other.end
     return a.start < b.end and b.start < a.end
 
 

@@ -20,6 +20,8 @@ UNSUPPORTED_TOKENS = (
 
 def read_layout(text: str) -> Layout | None:
     """The front-matter's layout, or None when it holds more than the layout can keep."""
+    if "\ufeff" in text:
+        return None  # PyYAML drops a leading byte-order mark without counting it: every source would shift
     try:
         tokens = list(yaml.scan(text, Loader=QuickJsonSchemaLoader))
         node = yaml.compose(text, Loader=QuickJsonSchemaLoader)

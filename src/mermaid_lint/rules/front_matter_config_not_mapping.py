@@ -3,6 +3,7 @@ from __future__ import annotations
 from ..mermaid import load
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
+from .invalid_config_value import first_ignored_value
 
 INDENT = "  "
 
@@ -31,7 +32,8 @@ class FrontMatterConfigNotMapping(Rule):
         ---
 
     Fix safety: safe when `config:` is empty and the keys right after it are Mermaid config
-    keys (not `title` or `displayMode`): they are indented under `config`.
+    keys (not `title` or `displayMode`) with values Mermaid takes: they are indented under
+    `config`.
     """
 
     code = "ML203"
@@ -52,12 +54,16 @@ class FrontMatterConfigNotMapping(Rule):
         block = diagram.block
         edits = []
         if config is None:
-            lines = self._lines_meant_for_config(diagram, located.key_start[0])
-            if lines:
-                first, last = lines
-                indented = [INDENT + text if text.strip() else text for text in block.lines[first:last + 1]]
-                edits.append(block.replace_lines(first, last, indented))
+            meant = self._lines_meant_for_config(diagram, located.key_start[0])
+            if meant:
+                first, last, names = meant
                 message = "`config:` is empty because the keys below it are not indented: Mermaid ignores every setting"
+                ignored = first_ignored_value({name: front.data[name] for name in names}, ctx.target_version(diagram))
+                if ignored:
+                    message += f"; not indented automatically: Mermaid would then ignore `{ignored}` (invalid-config-value)"
+                else:
+                    indented = [INDENT + text if text.strip() else text for text in block.lines[first:last + 1]]
+                    edits.append(block.replace_lines(first, last, indented))
             else:
                 message = "`config:` is empty: it sets nothing"
         else:
@@ -66,14 +72,15 @@ class FrontMatterConfigNotMapping(Rule):
                            "indent the settings under config")
 
     @staticmethod
-    def _lines_meant_for_config(diagram, config_line: int) -> tuple[int, int] | None:
-        """Block lines (first, last) of the un-indented config keys right after `config:`."""
+    def _lines_meant_for_config(diagram, config_line: int) -> tuple[int, int, list[str]] | None:
+        """Block lines (first, last) of the un-indented config keys right after `config:`, and the keys."""
         knowledge = load()
         front = diagram.front_matter
         used = set(knowledge.data["frontmatter"]["used_keys"])
         top = sorted((loc.key_start[0], path[0]) for path, loc in front.locations.items() if len(path) == 1)
         ends = [line for line, _ in top[1:]] + [front.close_line]
         first = last = None
+        names: list[str] = []
         for (line, name), next_line in zip(top, ends):
             if line <= config_line:
                 continue
@@ -81,4 +88,5 @@ class FrontMatterConfigNotMapping(Rule):
                 break
             first = line if first is None else first
             last = next_line - 1
-        return (first, last) if first is not None else None
+            names.append(name)
+        return (first, last, names) if first is not None else None

@@ -3,8 +3,10 @@ from __future__ import annotations
 import dataclasses
 
 from ..mermaid import load
+from ..mermaid.effective import TargetVersion
 from ..model import Diagram, Meaning, Severity
 from .base import FixSafety, Rule
+from .invalid_config_value import first_ignored_value
 
 
 class FrontMatterNotFirst(Rule):
@@ -37,8 +39,9 @@ class FrontMatterNotFirst(Rule):
         ```
 
     Fix safety: safe when only blank lines come first and the diagram would then read: the
-    front-matter closed and valid YAML, a known diagram type, a body that parses. The blank
-    lines are removed. Otherwise the finding is only reported, with what would still fail.
+    front-matter closed and valid YAML with config values Mermaid takes, a known diagram
+    type, a body that parses. The blank lines are removed. Otherwise the finding is only
+    reported, with what would still fail.
     """
 
     code = "ML202"
@@ -54,7 +57,7 @@ class FrontMatterNotFirst(Rule):
         block = diagram.block
         line = diagram.header.number
         only_blank = all(not text.strip() for text in block.lines[:line])
-        broken = _broken_when_first(diagram, line) if only_blank else None
+        broken = _broken_when_first(diagram, line, ctx.target_version(diagram)) if only_blank else None
         message = (f"front-matter must be the first line of the diagram; {'blank' if only_blank else 'other'} "
                    "lines before it make Mermaid read it as diagram text")
         if broken:
@@ -64,7 +67,7 @@ class FrontMatterNotFirst(Rule):
                            edits, "remove the blank lines before the front-matter")
 
 
-def _broken_when_first(diagram: Diagram, line: int) -> str | None:
+def _broken_when_first(diagram: Diagram, line: int, target_version: TargetVersion) -> str | None:
     """Why Mermaid would still fail on the diagram with the lines before its front-matter
     removed: moving it up would only trade this error for another, which the fixer refuses
     for the whole note. None when the front-matter, the diagram type and the body would read."""
@@ -79,6 +82,9 @@ def _broken_when_first(diagram: Diagram, line: int) -> str | None:
         return "it is never closed"
     if front.problem is not None:
         return "its YAML is invalid"
+    ignored = first_ignored_value(front.config, target_version) if isinstance(front.config, dict) else None
+    if ignored:
+        return f"Mermaid would then ignore `{ignored}` (invalid-config-value)"
     if moved.diagram_type not in load().data["diagram_types"]:
         return "no known diagram type follows it"
     body = moved.parsed_body

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from ..mermaid import load
+from ..mermaid.effective import TargetVersion
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
 
@@ -56,33 +58,55 @@ class InvalidConfigValue(Rule):
     fix_changes = frozenset({Meaning.CONFIG})
 
     def check_diagram(self, diagram, ctx):
-        knowledge = load()
         block = diagram.block
         version = ctx.target_version(diagram)
         for entry in diagram.config_entries:
-            value = entry.value
-            if entry.path[0] == "themeVariables" or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            problem = value_problem(entry.path, entry.value, version)
+            if problem is None:
                 continue
-            spec = knowledge.key_spec(entry.path)
-            if spec is None or spec.enum is None:
-                continue
-            if not knowledge.is_known_key(entry.path, version.version):
-                continue  # the key itself is missing in that release: unknown-config-key says so
-            if value in spec.enum or str(value) in map(str, spec.enum):
-                if knowledge.value_allowed_in_version(entry.path, value, version.version) is not False:
-                    continue
-                message = f"`{entry.dotted}: {value}` does not exist in {version}; Mermaid ignores it there"
-                suggestion = None
-            elif knowledge.value_allowed_in_version(entry.path, value, version.version) is not False:
-                continue  # an open enum (plugin layouts) or a legacy value that still works
-            else:
-                allowed = knowledge.enum_values(spec.raw["enum_ref"], version.version) if "enum_ref" in spec.raw else spec.enum
-                suggestion = _suggest(str(value), allowed)
-                shown = ", ".join(str(v) for v in allowed)
-                message = f"`{entry.dotted}: {value}` is not a value Mermaid knows ({shown}); it is silently ignored"
-                if suggestion:
-                    message += f"; did you mean `{suggestion}`?"
+            message, suggestion = problem
             located = entry.located
             edits = [block.replace_scalar(located.value_start, located.value_end, suggestion)] if suggestion else []
             yield ctx.in_block(self, block, located.value_start, located.value_end, message, edits,
                                f"replace with {suggestion}")
+
+
+def value_problem(path: tuple[str, ...], value: Any, version: TargetVersion) -> tuple[str, str | None] | None:
+    """Why Mermaid ignores `value` at `path` in the target release, with a did-you-mean; None
+    when it takes it (or has no list of values for the key)."""
+    knowledge = load()
+    if path[0] == "themeVariables" or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    spec = knowledge.key_spec(path)
+    if spec is None or spec.enum is None:
+        return None
+    if not knowledge.is_known_key(path, version.version):
+        return None  # the key itself is missing in that release: unknown-config-key says so
+    dotted = ".".join(path)
+    if value in spec.enum or str(value) in map(str, spec.enum):
+        if knowledge.value_allowed_in_version(path, value, version.version) is not False:
+            return None
+        return f"`{dotted}: {value}` does not exist in {version}; Mermaid ignores it there", None
+    if knowledge.value_allowed_in_version(path, value, version.version) is not False:
+        return None  # an open enum (plugin layouts) or a legacy value that still works
+    allowed = knowledge.enum_values(spec.raw["enum_ref"], version.version) if "enum_ref" in spec.raw else spec.enum
+    suggestion = _suggest(str(value), allowed)
+    shown = ", ".join(str(v) for v in allowed)
+    message = f"`{dotted}: {value}` is not a value Mermaid knows ({shown}); it is silently ignored"
+    if suggestion:
+        message += f"; did you mean `{suggestion}`?"
+    return message, suggestion
+
+
+def first_ignored_value(settings: dict[str, Any], version: TargetVersion, within: tuple[str, ...] = ()) -> str | None:
+    """The first value of a config mapping (nested mappings too) that Mermaid would ignore,
+    as `path: value`; for fixes that make settings apply, which must not make them invalid."""
+    for key, value in settings.items():
+        path = (*within, str(key))
+        if isinstance(value, dict):
+            found = first_ignored_value(value, version, path)
+            if found is not None:
+                return found
+        elif value_problem(path, value, version) is not None:
+            return f"{'.'.join(path)}: {value}"
+    return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from ..mermaid import load
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
+from .invalid_config_value import first_ignored_value
 
 
 class UnknownConfigKey(Rule):
@@ -24,8 +25,9 @@ class UnknownConfigKey(Rule):
     Use instead:
         %%{init: {'flowchart': {'curve': 'linear'}}}%%
 
-    Fix safety: safe for the misnamed sections when the real key is not set as well; the
-    settings then apply as the author meant. Other unknown keys are only reported.
+    Fix safety: safe for the misnamed sections when the real key is not set as well and
+    Mermaid takes every value under it there; the settings then apply as the author meant.
+    Other unknown keys are only reported.
     """
 
     code = "ML101"
@@ -65,6 +67,11 @@ class UnknownConfigKey(Rule):
                 source_keys = directive.locations if directive else diagram.front_matter.locations
                 sibling = (*([] if directive else ["config"]), *path[:-1], suggestion)
                 if len(path) == 1 and name in misnamed and tuple(sibling) not in source_keys:
-                    edits.append(block.replace_scalar(located.key_start, located.key_end, suggestion))
+                    ignored = first_ignored_value({suggestion: entry.value}, version) if isinstance(entry.value, dict) else None
+                    if ignored:
+                        message += f"; not renamed automatically: Mermaid would then ignore `{ignored}` (invalid-config-value)"
+                    else:
+                        edits.append(block.replace_scalar(located.key_start, located.key_end, suggestion))
             yield ctx.in_block(self, block, located.key_start, located.key_end, message, edits,
                                f"rename to {suggestion}")
+
