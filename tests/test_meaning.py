@@ -118,3 +118,13 @@ def test_lines_whose_change_matters_are_found_in_a_few_parses_not_one_per_line(m
     continuation = lines.index(label[1])  # re-indenting it changes the label
     assert kept == sorted(set(wanted) - {continuation})
     assert len(compared) <= 20  # by halves: about twice the depth of 200 lines, not 200
+
+
+def test_a_line_is_never_changed_into_one_that_would_close_the_fence():
+    from mermaid_lint import fix_text
+
+    # Indented four columns, the backticks are diagram text; moved left, they would end the
+    # block there (the block's own meaning cannot see that, so the formatting rules must not).
+    note = "```mermaid\nflowchart TD\n  A --> B\n  subgraph S\n  C\n  end\n\t```\n    ~~~ \n```\n"
+    fixed, remaining = fix_text(note, "note.md")
+    assert fixed.endswith("  subgraph S\n    C\n  end\n\t```\n    ~~~\n```\n")

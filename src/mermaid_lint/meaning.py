@@ -25,6 +25,8 @@ INDENTED_TYPES = frozenset({"mindmap", "kanban", "treemap", "treemap-beta", "tre
 DECORATION = re.compile(r"(?:::icon\(|:::)")
 # A quoted string (to its closing quote, across lines), a line break, or a word.
 STATEMENT_TOKEN = re.compile(r'"[^"]*"?|\n|[^\s"]+')
+# A line that Markdown may read as a fence.
+FENCE_LIKE = re.compile(r" {0,3}(?:```|~~~)")
 # Model fields that say where something is, not what it is.
 POSITION_FIELD = re.compile(r"(?:^|_)(?:line|column|indent)s?$")
 
@@ -168,6 +170,9 @@ def harmless_changes(diagram: Diagram, wanted: dict[int, str | None]) -> list[in
     """The lines of `wanted` (block line -> new text, None to delete it) a formatting rule
     may change without changing the diagram's meaning, in order. Usually all; a line whose
     change matters on its own (it continues an unquoted label, say) is left out."""
+    # Markdown would end the block at a line that now starts like a fence (the meaning below
+    # is the block's own and cannot see that).
+    wanted = {i: text for i, text in wanted.items() if text is None or not FENCE_LIKE.match(text)}
     if not wanted:
         return []
     before = block_meaning(diagram)
