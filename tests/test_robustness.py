@@ -58,3 +58,10 @@ def test_dev_corpus_never_crashes():
     report = check_paths([str(corpus)])
     assert report.files > 500
     assert not [p for p in report.problems if "internal error" in p.message]
+
+
+def test_a_stray_carriage_return_before_the_front_matter_reads_as_a_blank_line():
+    # Mermaid turns a lone CR into a line break: the line is blank, not the diagram's header.
+    note = "```mermaid\r\n\r\r\n---\r\nconfig:\r\n  theme: dark\r\n---\r\nflowchart TD\r\n  A --> B\r\n```\r\n"
+    assert [(f.code, f.line, f.fixable) for f in check_text(note, "n.md")] == [("ML202", 3, True)]
+    assert fix_text(note, "n.md")[0] == note.replace("\r\r\n", "", 1)

@@ -50,6 +50,8 @@ def parse_block(block: Block) -> Diagram:
             comments.append(BodyLine(line, token.value.rstrip("\n")))
         elif item.data == "text":  # a run of text lines
             for offset, text in enumerate(token.value[:-1].split("\n")):
+                if header is None and not text.strip():
+                    continue  # whitespace Mermaid reads as a blank line (a stray carriage return)
                 if header is None:
                     header = BodyLine(line + offset, text)
                 else:

@@ -12,7 +12,8 @@ from .invalid_config_value import first_ignored_value
 class FrontMatterNotFirst(Rule):
     """
     What it does: finds a front-matter block (`---` ... `---`) that does not start on the
-    first line of the diagram: a blank line, a `%%` comment or a directive comes before it.
+    first line of the diagram (a blank line, a `%%` comment or a directive comes before it),
+    or whose opening `---` is indented.
 
     Why: Mermaid only reads front-matter at the very start of the diagram text. Anywhere
     else the `---` lines and the YAML are read as diagram text: `mermaid.parse` and
@@ -56,6 +57,11 @@ class FrontMatterNotFirst(Rule):
             return
         block = diagram.block
         line = diagram.header.number
+        if line == 0:  # first, but not a fence Mermaid reads (indented, say)
+            yield ctx.in_block(self, block, (0, 0), (0, len(block.lines[0])),
+                               "front-matter must open with `---` alone at the left margin: Mermaid reads this "
+                               "line as diagram text")
+            return
         only_blank = all(not text.strip() for text in block.lines[:line])
         broken = _broken_when_first(diagram, line, ctx.target_version(diagram)) if only_blank else None
         message = (f"front-matter must be the first line of the diagram; {'blank' if only_blank else 'other'} "
