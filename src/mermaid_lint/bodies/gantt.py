@@ -248,8 +248,10 @@ def _task(name: Token, data: Token, prepared: Prepared, date_format: str | None)
     until = _UNTIL.match(end or "")
     duration = None if until or end is None or is_date(end, date_format) else end
     comment = comment_column = None
-    # The first `//` that does not follow a URL scheme's `:` (`https://` is text, not a comment).
-    slashes = next((m.start() for m in re.finditer("//", raw) if raw[m.start() - 1 : m.start()] != ":"), -1)
+    # The first `//` after some data that does not follow a URL scheme's `:` (`https://` is
+    # text, not a comment; data that starts with `//` holds nothing to keep apart from it).
+    slashes = next((m.start() for m in re.finditer("//", raw)
+                    if raw[: m.start()].strip() and raw[m.start() - 1] != ":"), -1)
     if slashes >= 0:
         comment = raw[slashes + 2 :].strip()
         comment_column = token_position(data, prepared)[1] + 1 + slashes
