@@ -252,3 +252,17 @@ def test_guides_end_with_one_config_source_and_the_same_configuration(guides_cop
             assert not [d for d in diagram.directives if d.is_init], f"{path.name}:{diagram.block.fence_line + 1}"
     assert not fix_paths([str(guides_copy)]).changes
     assert not check_text((guides_copy / "llama-vault-note.md").read_text(), "v.md", Settings(select=("ML8",)))
+
+
+def test_fixes_that_trade_an_error_for_another_are_left_out_and_the_others_applied(tmp_path: Path):
+    # Quoting the label lets the body parse, and then `class Z` names a node that is not
+    # there: the syntax fix is left out, the line break is still fixed, and a notice says so.
+    note = tmp_path / "n.md"
+    note.write_text("```mermaid\nflowchart TD\n    A[one (two)] --> B[x<br>y]\n    class Z important\n```\n")
+    report = fix_paths([str(note)])
+    assert note.read_text() == "```mermaid\nflowchart TD\n    A[one (two)] --> B[x<br/>y]\n    class Z important\n```\n"
+    assert [(p.message) for p in report.notices] == [
+        "the fixes of ML003 were not applied: they would bring ML504; the other fixes were"]
+    assert not report.problems and [f.code for f in report.findings] == ["ML003"]
+    again = fix_paths([str(note)])
+    assert not again.changes and len(again.notices) == 1

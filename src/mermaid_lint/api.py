@@ -57,6 +57,7 @@ class RunReport:
     # in the order of the notes, each note's by position; packed note by note (reads like a list)
     findings: Sequence[Finding] = field(default_factory=PackedChunks)
     problems: list[FileProblem] = field(default_factory=list)
+    notices: list[FileProblem] = field(default_factory=list)  # worth saying, not a failure
     files: int = 0
     # path -> (old text, new text) for files `fix` changed (or would change)
     changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
@@ -296,6 +297,8 @@ def fix_paths(paths: list[str], settings: Settings | None = None, unsafe: bool =
         for path, source, outcome in _fix_all(_read_each(paths, settings, report, stdin), run, unsafe, writes=write):
             if outcome.refused:
                 unwritten.append(FileProblem(path, outcome.refused))
+            elif outcome.withheld:
+                report.notices.append(FileProblem(path, outcome.withheld))
             changed = outcome.text != source.text
             if changed and write and not (stdin and path == stdin.name):
                 try:

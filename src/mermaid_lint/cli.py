@@ -113,7 +113,7 @@ def _stdin(paths, options) -> Stdin | None:
 
 
 def _print_problems(report: RunReport, verbose: bool) -> None:
-    for problem in report.problems:
+    for problem in [*report.notices, *report.problems]:
         click.echo(f"mermaid-lint: {problem.path}: {problem.message}", err=True)
         if verbose and problem.detail:
             click.echo(problem.detail, err=True)

@@ -96,6 +96,7 @@ class FixOutcome:
     findings: list[Finding]  # what remains after fixing
     original_findings: list[Finding]  # what there was before
     refused: str | None = None  # why the fixed text must not be written
+    withheld: str | None = None  # which fixes were left out of the text, and why
 
 
 @dataclass
@@ -163,17 +164,38 @@ def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe:
                 fixed[path] = step.text
                 yield path, step.text
 
-    for _ in range(MAX_ROUNDS):
-        tasks = ((path, current(path), fixes) for path, fixes in _fixes(findings, unsafe) if path not in refused)
-        texts_changed = changed(fix_each(tasks))
-        first = next(texts_changed, None)
-        if first is None:
-            break
-        findings = Packed(check(chain([first], texts_changed)))
+    withheld: dict[str, frozenset[str]] = {}  # path -> rules whose fixes traded an error for another
+    brought: dict[str, frozenset[str]] = {}  # path -> the new kinds of error they brought
+
+    def fix_rounds(only: set[str] | None) -> None:
+        nonlocal findings
+        for _ in range(MAX_ROUNDS):
+            tasks = ((path, current(path), fixes) for path, fixes in _fixes(findings, unsafe, withheld)
+                     if path not in refused and (only is None or path in only))
+            texts_changed = changed(fix_each(tasks))
+            first = next(texts_changed, None)
+            if first is None:
+                break
+            findings = Packed(check(chain([first], texts_changed)))
+
+    fix_rounds(None)
+    # A note whose fixes removed some errors and brought others (a syntax fix that lets the body
+    # be read, and an error in it be seen) is fixed again from its first text without the fixes
+    # of the rules whose errors went; if it still gets worse, it is left as it was.
+    for path in [path for path in fixed if path not in refused]:
+        traded, new = _traded(before.get(path, []), findings[path])
+        if traded:
+            withheld[path], brought[path] = traded, new
+            fixed.discard(path)
+            applied[path] = 0
+            findings[path] = before[path]
+    if withheld:
+        fix_rounds(set(withheld))
     checked_again = findings is not before
     for path in list(original):
         was = before.get(path, [])
-        outcome = FixOutcome(original[path], current(path), applied[path], findings.get(path, []), was)
+        outcome = FixOutcome(original[path], current(path), applied[path], findings.get(path, []), was,
+                             withheld=_withheld_note(withheld.get(path), brought.get(path)))
         reason = refused.get(path) or (checked_again and _made_worse(was, outcome.findings))
         if reason:
             outcome = FixOutcome(outcome.original_text, outcome.original_text, 0, was, was, reason)
@@ -182,10 +204,13 @@ def fix_to_fixed_point(texts: Iterable[tuple[str, str]], check: Checker, unsafe:
         yield path, outcome
 
 
-def _fixes(findings: Packed[list[Finding]], unsafe: bool) -> Iterator[tuple[str, list[Fix]]]:
+def _fixes(findings: Packed[list[Finding]], unsafe: bool,
+           withheld: dict[str, frozenset[str]]) -> Iterator[tuple[str, list[Fix]]]:
     """Each note's fixes that this run applies."""
     for path, found in findings.items():
         fixes = applicable_fixes(found, unsafe)
+        if path in withheld:
+            fixes = [fix for fix in fixes if fix.rule not in withheld[path]]
         if fixes:
             yield path, fixes
 
@@ -246,12 +271,27 @@ def _codes(fixes: list[Fix]) -> str:
     return ", ".join(sorted({f.rule for f in fixes}))
 
 
+def _errors(found: list[Finding]) -> Counter[str]:
+    return Counter(f.code for f in found if f.fatal or f.severity is Severity.ERROR)
+
+
+def _traded(before: list[Finding], after: list[Finding]) -> tuple[frozenset[str], frozenset[str]]:
+    """The rules whose errors the fixes removed and the new kinds of error they brought (none
+    when they brought none)."""
+    new = frozenset(_errors(after) - _errors(before))
+    return (frozenset(_errors(before) - _errors(after)), new) if new else (frozenset(), new)
+
+
+def _withheld_note(rules: frozenset[str] | None, brought: frozenset[str] | None) -> str | None:
+    if not rules:
+        return None
+    return (f"the fixes of {', '.join(sorted(rules))} were not applied: they would bring "
+            f"{', '.join(sorted(brought or ()))}; the other fixes were")
+
+
 def _made_worse(before: list[Finding], after: list[Finding]) -> str | None:
     """A fix may remove problems, never add an unreadable block or a new kind of error."""
-    def errors(found: list[Finding]) -> Counter[str]:
-        return Counter(f.code for f in found if f.fatal or f.severity is Severity.ERROR)
-
-    grown = errors(after) - errors(before)
+    grown = _errors(after) - _errors(before)
     if grown:
         codes = ", ".join(sorted(grown))
         return f"fixing would introduce {codes}; the file was left unchanged"
