@@ -65,3 +65,8 @@ def test_a_stray_carriage_return_before_the_front_matter_reads_as_a_blank_line()
     note = "```mermaid\r\n\r\r\n---\r\nconfig:\r\n  theme: dark\r\n---\r\nflowchart TD\r\n  A --> B\r\n```\r\n"
     assert [(f.code, f.line, f.fixable) for f in check_text(note, "n.md")] == [("ML202", 3, True)]
     assert fix_text(note, "n.md")[0] == note.replace("\r\r\n", "", 1)
+
+
+def test_an_unclosed_front_matter_with_readable_yaml_is_reported_once():
+    # Its YAML reads (`config:` empty, `theme` beside it) but Mermaid reads none of it.
+    assert [f.code for f in check_text("```mermaid\n---\nconfig:\ntheme: dark\n```\n", "n.md")] == ["ML002"]

@@ -45,8 +45,8 @@ class FrontMatterConfigNotMapping(Rule):
 
     def check_diagram(self, diagram, ctx):
         front = diagram.front_matter
-        if front is None or not isinstance(front.data, dict) or "config" not in front.data:
-            return
+        if front is None or front.close_line is None or not isinstance(front.data, dict) or "config" not in front.data:
+            return  # (front-matter never closed: Mermaid reads none of it, front-matter-invalid says so)
         config = front.data["config"]
         located = front.locations.get(("config",))
         if isinstance(config, dict) or located is None:
