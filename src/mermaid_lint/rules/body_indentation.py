@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..meaning import DECORATION, harmless_changes, quote_states
 from ..model import Diagram, Severity
 from .base import FixSafety, Rule
+
+if TYPE_CHECKING:
+    from ..bodies.mindmap import Mindmap
 
 FALLBACK_INDENT = 4
 # Statements that open, continue and close a nested part, per diagram type.
@@ -28,8 +32,9 @@ class BodyIndentation(Rule):
     break/rect/box ... end; a mindmap node's children) one step deeper, tabs as spaces.
 
     Why: mixed indentation hides the structure a reader relies on; in a mindmap it even
-    decides the tree. A mindmap is re-indented only when the body parses and every node
-    keeps its parent; lines inside a quoted label that spans lines are not touched.
+    decides the tree. A mindmap is re-indented only when the body parses, every node
+    keeps its parent and no bracket label runs over several lines; lines inside a quoted
+    label that spans lines are not touched.
 
     Example:
         flowchart TD
@@ -63,7 +68,7 @@ class BodyIndentation(Rule):
             return
         if kind == "mindmap":
             result = diagram.parsed_body
-            levels = _tree_levels(diagram) if result is not None and result.model is not None else None
+            levels = _tree_levels(diagram, result.model) if result is not None and result.model is not None else None
         else:
             levels = _nesting_levels(diagram, *NESTING[kind])
         if not levels:
@@ -144,24 +149,26 @@ def _nesting_levels(diagram: Diagram, opener: re.Pattern, middle: re.Pattern | N
     return levels if depth == 0 else None
 
 
-def _tree_levels(diagram: Diagram) -> dict[int, int]:
-    """Each mindmap line's depth in the tree Mermaid builds: a node's parent is the nearest
-    node before it indented less; a decoration goes one level under its node. Comments
-    are left where they are."""
+def _tree_levels(diagram: Diagram, mindmap: Mindmap) -> dict[int, int] | None:
+    """Each mindmap line's depth in the tree Mermaid builds (the parsed body's); a decoration
+    goes one level under its node; comments are left where they are. None when a line is
+    inside a node's label (a bracket left open runs on to the next lines): its indentation is
+    part of the label, and the nodes around it cannot be re-indented on their own."""
+    depth: dict[int, int] = {}  # node line -> its depth
+    pending = [(mindmap.root, 0)] if mindmap.root is not None else []
+    while pending:
+        node, level = pending.pop()
+        depth[node.line] = level
+        pending.extend((child, level + 1) for child in node.children)
     levels: dict[int, int] = {}
-    stack: list[tuple[int, int]] = []  # (indent, level) of the open ancestors
     last_level = 0
     for number, text, comment in _lines_after_header(diagram):
         if comment:
             continue
-        if DECORATION.match(text):
+        if number in depth:
+            last_level = levels[number] = depth[number]
+        elif DECORATION.match(text):
             levels[number] = last_level + 1
-            continue
-        indent = _indent(diagram.block.lines[number], "mindmap")
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        last_level = stack[-1][1] + 1 if stack else 0
-        levels[number] = last_level
-        stack.append((indent, last_level))
+        else:
+            return None
     return levels
-
