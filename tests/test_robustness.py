@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -70,3 +71,15 @@ def test_a_stray_carriage_return_before_the_front_matter_reads_as_a_blank_line()
 def test_an_unclosed_front_matter_with_readable_yaml_is_reported_once():
     # Its YAML reads (`config:` empty, `theme` beside it) but Mermaid reads none of it.
     assert [f.code for f in check_text("```mermaid\n---\nconfig:\ntheme: dark\n```\n", "n.md")] == ["ML002"]
+
+
+def test_notes_edited_by_hand_are_checked_and_fixed_without_a_problem():
+    """A few hundred rounds of scripts/fuzz_notes.py on the dev corpus (its config focus: the
+    one that found most bugs): no crash, no refused or wrong fix, fixing twice changes nothing."""
+    corpus = require_corpus()
+    spec = importlib.util.spec_from_file_location("fuzz_notes", Path(__file__).parents[1] / "scripts" / "fuzz_notes.py")
+    fuzz_notes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz_notes)
+    problems = [(str(path), problem) for _, path, _, problem in
+                fuzz_notes.fuzz(fuzz_notes.corpus_notes(corpus), 400, 5, "config")]
+    assert problems == []
