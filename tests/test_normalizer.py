@@ -266,3 +266,12 @@ def test_fixes_that_trade_an_error_for_another_are_left_out_and_the_others_appli
     assert not report.problems and [f.code for f in report.findings] == ["ML003"]
     again = fix_paths([str(note)])
     assert not again.changes and len(again.notices) == 1
+
+
+def test_the_base_theme_is_not_set_for_a_mermaid_release_without_it():
+    # theme-variables-ignored switches to `base`, which Mermaid 8.4 does not have yet: it would
+    # trade a warning for invalid-config-value, and the fixer would refuse the whole note.
+    note = ("```mermaid\n---\nconfig:\n  theme: dark\n  themeVariables:\n    primaryColor: \"#BEF\"\n---\n"
+            "%% Mermaid version v8.4.0\ngraph TD\n    A --> B\n```\n")
+    fixed, remaining = fix_text(note, "n.md", unsafe=True)
+    assert fixed == note and [(f.code, f.fixable) for f in remaining] == [("ML301", False)]

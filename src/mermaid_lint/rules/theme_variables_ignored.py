@@ -3,6 +3,7 @@ from __future__ import annotations
 from ..mermaid.effective import effective_theme, setting
 from ..model import Meaning, Severity
 from .base import FixSafety, Rule
+from .invalid_config_value import value_problem
 
 
 class ThemeVariablesIgnored(Rule):
@@ -30,7 +31,7 @@ class ThemeVariablesIgnored(Rule):
         ---
 
     Fix safety: unsafe - switching the theme to `base` changes how the diagram looks (it is
-    what the variables ask for).
+    what the variables ask for). Not offered when the target Mermaid release has no `base`.
     """
 
     code = "ML301"
@@ -55,7 +56,8 @@ class ThemeVariablesIgnored(Rule):
         else:
             located = theme_setting.located
             where = f"the theme is `{theme}` (line {block.file_line(located.key_start[0])})"
-            edits.append(block.replace_scalar(located.value_start, located.value_end, "base"))
+            if value_problem(("theme",), "base", ctx.target_version(diagram)) is None:
+                edits.append(block.replace_scalar(located.value_start, located.value_end, "base"))
         located = variables.located
         yield ctx.in_block(
             self, block, located.key_start, located.key_end,
