@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from itertools import chain
 from pathlib import Path
 
@@ -350,12 +349,9 @@ def test_mermaid_docs_parse() -> None:
             if words and words[0] in _TYPES:
                 blocks.append((path.name, words[0], blank))
     assert len(blocks) > 100
-    started = time.perf_counter()
     failures = {name for name, kind, text in blocks if parse_body(kind, text).error is not None}
-    elapsed = time.perf_counter() - started
     # Mermaid 12.3 rejects the unfinished `g-->` example of the 8.6.0 page, and nothing else.
     assert failures <= {"8.6.0_docs.md"}
-    assert elapsed / len(blocks) < 0.05
 
 
 # --- the shared Jison machinery -------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pkgutil
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -443,21 +442,14 @@ def _docs_diagrams() -> list[tuple[str, str, str]]:
     return found
 
 
-def test_mermaid_docs_examples_parse_quickly() -> None:
-    """Mermaid's own docs: real Mermaid 12.3 accepts every one of these examples."""
+def test_mermaid_docs_examples_parse() -> None:
+    """Mermaid's own docs: real Mermaid 12.3 accepts every one of these examples. (Their speed
+    is measured by benchmarks/run.py, never asserted here.)"""
     diagrams = _docs_diagrams()
     assert len(diagrams) > 50
-    for _, kind, text in diagrams:  # build the parsers first
-        parse_body(kind, text)
-    slowest = 0.0
-    started = time.perf_counter()
     for where, kind, text in diagrams:
-        began = time.perf_counter()
         result = parse_body(kind, text)
-        slowest = max(slowest, time.perf_counter() - began)
         assert result is not None and result.error is None, (where, result.error if result else None)
-    assert (time.perf_counter() - started) / len(diagrams) < 0.005
-    assert slowest < 0.05
 
 
 def test_no_crash_on_truncated_diagrams() -> None:
